@@ -339,7 +339,7 @@ int store_define(Store *s, const PoolDef *def, Error *err) {
 }
 
 int store_set_autostart(Store *s, const char *name, bool autostart) {
-        _cleanup_free_ char *file = NULL, *target = NULL;
+        _cleanup_free_ char *target = NULL;
         _cleanup_close_ int afd = -1;
         StoredPool *p = store_find(s, name);
         int r;

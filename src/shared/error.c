@@ -4,7 +4,7 @@
 
 #include "shared/error.h"
 
-static int error_setv(Error *e, int r, int line, const char *fmt, va_list ap) {
+_printf_(4, 0) static int error_setv(Error *e, int r, int line, const char *fmt, va_list ap) {
         if (!e || e->message)
                 return r;
         if (vasprintf(&e->message, fmt, ap) < 0)

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "test-util.h"
+
+char *test_mkdtemp(void) {
+        const char *tmp = getenv("TMPDIR");
+        char *p = xasprintf("%s/poold-test.XXXXXX", tmp ? tmp : "/tmp");
+
+        if (!mkdtemp(p))
+                fail_msg("mkdtemp(%s): %m", p);
+        return p;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+        return remove(path);
+}
+
+void test_rm_rf(const char *path) {
+        if (path)
+                nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void test_write_file(const char *dir, const char *name, const char *content) {
+        char *p = xasprintf("%s/%s", dir, name);
+        FILE *f = fopen(p, "we");
+
+        if (!f)
+                fail_msg("fopen(%s): %m", p);
+        fputs(content, f);
+        if (fclose(f) != 0)
+                fail_msg("fclose(%s): %m", p);
+        free(p);
+}
+
+char *test_fixture(const char *rel) {
+        return xasprintf("%s/%s", FIXTURES_DIR, rel);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages poold needs to build (--build) or to build and test (--test,
+# the default). Run as root; does nothing when everything is already installed.
+set -eu
+what=${1:---test}
+
+build_pkgs=(
+  meson ninja-build pkg-config gcc
+  libxml2-dev uuid-dev libsystemd-dev libudev-dev libmount-dev libblkid-dev libfdisk-dev
+  liblvm2-dev libiscsi-dev
+)
+test_pkgs=(
+  libcmocka-dev       # unit tests
+  libxml2-utils       # xmllint: RelaxNG validation of what we print
+  libvirt0            # ships libvirt's RelaxNG schemas under /usr/share/libvirt/schemas
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes
+  python3             # summarises meson's test log
+)
+
+pkgs=("${build_pkgs[@]}")
+[[ $what == --test ]] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+((${#missing[@]} == 0)) && exit 0
+
+if ((EUID != 0)); then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
