@@ -10,22 +10,41 @@ static void silent_error(void *ctx, const char *msg, ...) {
 static void silent_structured_error(void *ctx, xmlErrorPtr e) {
 }
 
+/* What one parse found, hung on the parser context's _private. */
+typedef struct ParseState {
+        const char *refusal; /* why the document was refused before being read */
+        int first_line;      /* the first error libxml2 reported: the closest to the cause */
+        char *first_message;
+} ParseState;
+
 /* SAX hooks: the parser calls these on "<!DOCTYPE" and on "<!ENTITY"; stopping there means
  * no entity is ever declared, so none can be expanded. */
 static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
                        const xmlChar *system_id) {
         xmlParserCtxtPtr c = ctx;
+        ParseState *st = c->_private;
 
-        c->_private = (void *) "document type declarations (DTDs) are not allowed";
+        st->refusal = "document type declarations (DTDs) are not allowed";
         xmlStopParser(c);
 }
 
 static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
                           const xmlChar *system_id, xmlChar *content) {
         xmlParserCtxtPtr c = ctx;
+        ParseState *st = c->_private;
 
-        c->_private = (void *) "entity declarations are not allowed";
+        st->refusal = "entity declarations are not allowed";
         xmlStopParser(c);
+}
+
+static void record_first_error(void *ctx, xmlErrorPtr e) {
+        xmlParserCtxtPtr c = ctx;
+        ParseState *st = c ? c->_private : NULL;
+
+        if (!st || st->first_message || !e || e->level < XML_ERR_ERROR)
+                return;
+        st->first_line = e->line;
+        st->first_message = xstrdup(e->message ? e->message : "malformed XML");
 }
 
 static char *trim_message(const char *m) {
@@ -38,9 +57,11 @@ static char *trim_message(const char *m) {
 }
 
 int xml_parse_document(const char *data, size_t len, const char *root, xmlDoc **ret, Error *err) {
+        ParseState st = {};
         xmlParserCtxtPtr ctxt;
         xmlDoc *doc;
         xmlNode *top;
+        int r = 0;
 
         if (len > XML_DOCUMENT_MAX)
                 return error_set_errno(err, -EFBIG, 0, "document is larger than %d bytes",
@@ -59,28 +80,28 @@ int xml_parse_document(const char *data, size_t len, const char *root, xmlDoc **
         ctxt->sax->internalSubset = refuse_dtd;
         ctxt->sax->externalSubset = refuse_dtd;
         ctxt->sax->entityDecl = refuse_entity;
-        ctxt->_private = NULL;
+        ctxt->sax->serror = record_first_error;
+        ctxt->_private = &st;
 
         doc = xmlCtxtReadMemory(ctxt, data, (int) len, NULL, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                         XML_PARSE_NOCDATA);
-        if (ctxt->_private) {
-                int line = xmlSAX2GetLineNumber(ctxt);
-                error_set(err, line, "%s", (const char *) ctxt->_private);
-                xmlFreeDoc(doc);
-                xmlFreeParserCtxt(ctxt);
-                return -EINVAL;
-        }
-        if (!doc || !ctxt->wellFormed) {
+        if (st.refusal)
+                r = error_set(err, xmlSAX2GetLineNumber(ctxt), "%s", st.refusal);
+        else if (!doc || !ctxt->wellFormed) {
                 const xmlError *e = xmlCtxtGetLastError(ctxt);
-                _cleanup_free_ char *m = trim_message(e ? e->message : NULL);
+                _cleanup_free_ char *m =
+                        trim_message(st.first_message ? st.first_message : e ? e->message : NULL);
 
-                error_set(err, e ? e->line : 0, "malformed XML: %s", m);
-                xmlFreeDoc(doc);
-                xmlFreeParserCtxt(ctxt);
-                return -EINVAL;
+                r = error_set(err, st.first_message ? st.first_line : e ? e->line : 0,
+                              "malformed XML: %s", m);
         }
+        free(st.first_message);
         xmlFreeParserCtxt(ctxt);
+        if (r < 0) {
+                xmlFreeDoc(doc);
+                return r;
+        }
 
         /* Belt and braces: whatever path a declaration took, it is not accepted. */
         if (doc->intSubset || doc->extSubset) {
