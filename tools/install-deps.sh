@@ -15,6 +15,7 @@ test_pkgs=(
   libvirt0            # ships libvirt's RelaxNG schemas under /usr/share/libvirt/schemas
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes
   python3             # summarises meson's test log
+  qemu-utils xorriso  # real images (qcow2, vmdk, vdi, vpc, vhdx, qed, luks, iso) for the prober
 )
 
 pkgs=("${build_pkgs[@]}")
