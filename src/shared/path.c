@@ -5,11 +5,11 @@
 char *path_sanitize(const char *path) {
         char *clean = xstrdup(path);
         const char *p = path;
-        size_t i = 0;
+        size_t i = 0, keep = 1;
 
         /* "//x" is valid POSIX and may differ from "/x"; "///x" is "/x". */
         if (p[0] == '/' && p[1] == '/' && p[2] != '/') {
-                i = 2;
+                i = keep = 2;
                 p += 2;
         }
         for (; *p; p++) {
@@ -18,7 +18,7 @@ char *path_sanitize(const char *path) {
                 clean[i++] = *p;
         }
         clean[i] = '\0';
-        if (i > 1 && clean[i - 1] == '/')
+        if (i > keep && clean[i - 1] == '/')
                 clean[i - 1] = '\0';
         return clean;
 }

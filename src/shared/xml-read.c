@@ -85,7 +85,7 @@ int xml_parse_document(const char *data, size_t len, const char *root, xmlDoc **
 
         doc = xmlCtxtReadMemory(ctxt, data, (int) len, NULL, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                        XML_PARSE_NOCDATA);
+                                        XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
         if (st.refusal)
                 r = error_set(err, xmlSAX2GetLineNumber(ctxt), "%s", st.refusal);
         else if (!doc || !ctxt->wellFormed) {
@@ -114,7 +114,15 @@ int xml_parse_document(const char *data, size_t len, const char *root, xmlDoc **
                 xmlFreeDoc(doc);
                 return error_set(err, 0, "document has no root element");
         }
-        if (top->ns || !streq(xml_name(top), root)) {
+        if (top->ns) {
+                error_set(err, xml_line(top),
+                          "root element <%s> is in namespace '%s'; libvirt's <%s> has none",
+                          xml_name(top), top->ns->href ? (const char *) top->ns->href : "",
+                          root);
+                xmlFreeDoc(doc);
+                return -EINVAL;
+        }
+        if (!streq(xml_name(top), root)) {
                 error_set(err, xml_line(top), "unexpected root element <%s>, expecting <%s>",
                           xml_name(top), root);
                 xmlFreeDoc(doc);
