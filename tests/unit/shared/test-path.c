@@ -62,7 +62,8 @@ static void check_join(const char *a, const char *b, const char *expected) {
         _cleanup_free_ char *out = path_join(a, b);
 
         if (!streq(out, expected))
-                fail_msg("path_join(\"%s\", \"%s\") = \"%s\", expected \"%s\"", a, b, out, expected);
+                fail_msg("path_join(\"%s\", \"%s\") = \"%s\", expected \"%s\"", a, b, out,
+                         expected);
 }
 
 static void test_path_join_puts_exactly_one_slash_between(void **state) {
@@ -91,8 +92,8 @@ static void check_refused(const char *name, size_t max, const char *what) {
         if (!reason)
                 fail_msg("name_check(\"%s\", %zu) accepted it", name, max);
         if (!strstr(reason, what))
-                fail_msg("name_check(\"%s\"): reason \"%s\" does not mention \"%s\"", name,
-                         reason, what);
+                fail_msg("name_check(\"%s\"): reason \"%s\" does not mention \"%s\"", name, reason,
+                         what);
 }
 
 static void check_accepted(const char *name, size_t max) {

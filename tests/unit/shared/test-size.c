@@ -43,8 +43,8 @@ static void check_units(const UnitCase *cases, size_t n) {
 
 static void test_size_scale_byte_units_are_1(void **state) {
         static const UnitCase cases[] = {
-                { "b", 1 },     { "B", 1 },     { "byte", 1 },  { "BYTE", 1 },
-                { "Byte", 1 },  { "bytes", 1 }, { "BYTES", 1 }, { "Bytes", 1 },
+                {"b", 1},    {"B", 1},     {"byte", 1},  {"BYTE", 1},
+                {"Byte", 1}, {"bytes", 1}, {"BYTES", 1}, {"Bytes", 1},
         };
         check_units(cases, ELEMENTSOF(cases));
 }
@@ -60,22 +60,19 @@ static void test_size_scale_no_unit_is_1(void **state) {
 
 static void test_size_scale_binary_units_are_powers_of_1024(void **state) {
         static const UnitCase cases[] = {
-                { "k", KiB },   { "K", KiB },   { "KiB", KiB }, { "kib", KiB }, { "KIB", KiB },
-                { "m", MiB },   { "M", MiB },   { "MiB", MiB }, { "mib", MiB },
-                { "g", GiB },   { "G", GiB },   { "GiB", GiB }, { "gib", GiB },
-                { "t", TiB },   { "T", TiB },   { "TiB", TiB }, { "tib", TiB },
-                { "p", PiB },   { "P", PiB },   { "PiB", PiB }, { "pib", PiB },
-                { "e", EiB },   { "E", EiB },   { "EiB", EiB }, { "eib", EiB },
+                {"k", KiB},   {"K", KiB},   {"KiB", KiB}, {"kib", KiB}, {"KIB", KiB},
+                {"m", MiB},   {"M", MiB},   {"MiB", MiB}, {"mib", MiB}, {"g", GiB},
+                {"G", GiB},   {"GiB", GiB}, {"gib", GiB}, {"t", TiB},   {"T", TiB},
+                {"TiB", TiB}, {"tib", TiB}, {"p", PiB},   {"P", PiB},   {"PiB", PiB},
+                {"pib", PiB}, {"e", EiB},   {"E", EiB},   {"EiB", EiB}, {"eib", EiB},
         };
         check_units(cases, ELEMENTSOF(cases));
 }
 
 static void test_size_scale_decimal_units_are_powers_of_1000(void **state) {
         static const UnitCase cases[] = {
-                { "KB", KB }, { "kB", KB }, { "kb", KB }, { "Kb", KB },
-                { "MB", MB }, { "mb", MB }, { "GB", GB }, { "gb", GB },
-                { "TB", TB }, { "tb", TB }, { "PB", PB }, { "pb", PB },
-                { "EB", EB }, { "eb", EB },
+                {"KB", KB}, {"kB", KB}, {"kb", KB}, {"Kb", KB}, {"MB", MB}, {"mb", MB}, {"GB", GB},
+                {"gb", GB}, {"TB", TB}, {"tb", TB}, {"PB", PB}, {"pb", PB}, {"EB", EB}, {"eb", EB},
         };
         check_units(cases, ELEMENTSOF(cases));
 }
@@ -91,8 +88,8 @@ static void test_size_parse_kb_is_1000(void **state) {
 
 static void test_size_scale_unknown_unit_is_einval(void **state) {
         static const char *const units[] = {
-                "x", "KiBB", "Kb2", "bit", "bits", "iB", "Ki", "KBB", "kibibyte",
-                "Q", "QB", "QiB", "B2", " K", "K ", "KiB ", "bB", "byt", "bytess",
+                "x",  "KiBB", "Kb2", "bit", "bits", "iB",   "Ki", "KBB", "kibibyte", "Q",
+                "QB", "QiB",  "B2",  " K",  "K ",   "KiB ", "bB", "byt", "bytess",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(units); i++) {
@@ -102,7 +99,8 @@ static void test_size_scale_unknown_unit_is_einval(void **state) {
                 if (r != -EINVAL)
                         fail_msg("size_scale(7, \"%s\") = %d, expected -EINVAL", units[i], r);
                 if (v != 7)
-                        fail_msg("size_scale(7, \"%s\") changed the value to %" PRIu64, units[i], v);
+                        fail_msg("size_scale(7, \"%s\") changed the value to %" PRIu64, units[i],
+                                 v);
         }
 }
 
@@ -143,8 +141,8 @@ static void test_size_parse_limit_is_inclusive(void **state) {
 
 static void test_size_parse_rejects_malformed_numbers(void **state) {
         static const char *const numbers[] = {
-                "", " ", "\t\n", "-1", "+1", "1.5", "0x10", "12abc", "1 2", "1,000",
-                "1e3", "abc", "- 1", "1-", "١",
+                "",    " ",     "\t\n", "-1",  "+1",  "1.5", "0x10", "12abc",
+                "1 2", "1,000", "1e3",  "abc", "- 1", "1-",  "١",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(numbers); i++) {
@@ -214,7 +212,7 @@ static void test_parse_uint64_overflow_is_erange(void **state) {
 }
 
 static void test_parse_uint64_rejects_non_numbers(void **state) {
-        static const char *const inputs[] = { "", " ", "-0", "+0", "1 1", "1.", "x1", "1x", "0x1" };
+        static const char *const inputs[] = {"", " ", "-0", "+0", "1 1", "1.", "x1", "1x", "0x1"};
 
         for (size_t i = 0; i < ELEMENTSOF(inputs); i++) {
                 uint64_t v = 42;
@@ -232,17 +230,17 @@ static void test_size_format_pretty_matches_virsh(void **state) {
                 uint64_t bytes;
                 const char *text;
         } cases[] = {
-                { 0, "0.00 B" },
-                { 1000, "1000.00 B" },
-                { 1023, "1023.00 B" },
-                { 1024, "1.00 KiB" },
-                { 200704, "196.00 KiB" },
-                { 1610612736, "1.50 GiB" },
-                { 1073731584, "1023.99 MiB" },
-                { UINT64_C(1) << 40, "1.00 TiB" },
-                { UINT64_C(1) << 50, "1.00 PiB" },
-                { UINT64_C(1) << 60, "1.00 EiB" },
-                { UINT64_MAX, "16.00 EiB" },
+                {0, "0.00 B"},
+                {1000, "1000.00 B"},
+                {1023, "1023.00 B"},
+                {1024, "1.00 KiB"},
+                {200704, "196.00 KiB"},
+                {1610612736, "1.50 GiB"},
+                {1073731584, "1023.99 MiB"},
+                {UINT64_C(1) << 40, "1.00 TiB"},
+                {UINT64_C(1) << 50, "1.00 PiB"},
+                {UINT64_C(1) << 60, "1.00 EiB"},
+                {UINT64_MAX, "16.00 EiB"},
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
