@@ -94,7 +94,9 @@ int cmd_validate(int argc, char *argv[], const GlobalOptions *g) {
                 if (r < 0)
                         failed = true;
         }
-        if (fflush(stdout) != 0)
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "error: cannot write output: %m\n");
                 return 1;
+        }
         return failed ? 1 : 0;
 }

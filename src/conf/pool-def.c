@@ -575,9 +575,17 @@ static bool share_a_device(const PoolSource *a, const PoolSource *b) {
         return false;
 }
 
+/* Pools whose source is a local block device: they conflict with one another across types
+ * (a disk pool must not repartition the device an fs pool mounts), as in libvirt. */
+static bool uses_block_device(PoolType t) {
+        return t == POOL_FS || t == POOL_LOGICAL || t == POOL_DISK || t == POOL_ZFS;
+}
+
 bool pool_def_source_conflicts(const PoolDef *a, const PoolDef *b) {
         const PoolSource *sa = &a->source, *sb = &b->source;
 
+        if (uses_block_device(a->type) && uses_block_device(b->type) && share_a_device(sa, sb))
+                return true;
         if (a->type != b->type)
                 return false;
         switch (a->type) {
@@ -592,21 +600,22 @@ bool pool_def_source_conflicts(const PoolDef *a, const PoolDef *b) {
                 return adapter_equal(&sa->adapter, &sb->adapter);
         case POOL_ISCSI:
         case POOL_ISCSI_DIRECT:
-                /* The same target through the same portal, unless the initiators differ. */
-                return share_a_device(sa, sb) && same_first_host(sa, sb) &&
-                       streq_ptr(sa->initiator_iqn, sb->initiator_iqn);
-        case POOL_FS:
-        case POOL_DISK:
-                return share_a_device(sa, sb);
+                /* The same target, whatever the portal (libvirt does not compare hosts:
+                 * one target is often reachable through several), unless the initiators
+                 * differ. */
+                return share_a_device(sa, sb) && streq_ptr(sa->initiator_iqn, sb->initiator_iqn);
         case POOL_LOGICAL:
         case POOL_ZFS:
-                return share_a_device(sa, sb) || streq_ptr(sa->name, sb->name);
+                /* Devices were compared above; poold adds the volume group or zpool name. */
+                return streq_ptr(sa->name, sb->name);
         case POOL_MPATH:
                 return true; /* one multipath pool per host */
         case POOL_VSTORAGE:
                 return streq_ptr(sa->name, sb->name);
         case POOL_SHEEPDOG:
                 return same_first_host(sa, sb);
+        case POOL_FS:
+        case POOL_DISK:
         case POOL_RBD:
         default:
                 return false;

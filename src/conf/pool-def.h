@@ -93,8 +93,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PoolDef *, pool_def_free);
 #define _cleanup_pool_def_ _cleanup_(pool_def_freep)
 
 /* Do two definitions name the same storage, by libvirt's duplicate-source rules (plus the
- * same volume group or ZFS pool name, which libvirt misses)? Pools of different types never
- * conflict. */
+ * same volume group or ZFS pool name, which libvirt misses)? Pools of different types conflict
+ * only through a shared device of fs, logical, disk and zfs pools. */
 bool pool_def_source_conflicts(const PoolDef *a, const PoolDef *b);
 
 /* The source format's name (e.g. "gpt"), or NULL for types without a format. */

@@ -120,14 +120,15 @@ int store_check_conflicts(const Store *s, const PoolDef *def, const char *ignore
                         continue;
                 if (same_name && same_uuid)
                         continue; /* the same pool: a redefinition */
+                /* libvirt's words for the two cases */
                 if (same_name)
-                        return error_set_errno(err, -EEXIST, 0,
-                                               "pool '%s' is already defined with uuid %s",
-                                               o->name, uuid_format(o->uuid, buf));
-                if (same_uuid)
                         return error_set_errno(err, -EEXIST, 0,
                                                "pool '%s' already exists with uuid %s", o->name,
                                                uuid_format(o->uuid, buf));
+                if (same_uuid)
+                        return error_set_errno(err, -EEXIST, 0,
+                                               "pool '%s' is already defined with uuid %s",
+                                               o->name, uuid_format(o->uuid, buf));
                 if (pool_def_source_conflicts(o, def))
                         return error_set_errno(err, -EEXIST, 0,
                                                "Storage source conflict with pool: '%s'",
@@ -149,7 +150,8 @@ static bool autostart_link_matches(Store *s, const char *file, const struct stat
 static bool is_definition_file(const char *name) {
         size_t n = strlen(name);
 
-        return name[0] != '.' && n > 4 && streq(name + n - 4, ".xml");
+        /* ".#..." are lock files of editors and poold's own temporary files. */
+        return !(name[0] == '.' && name[1] == '#') && n > 4 && streq(name + n - 4, ".xml");
 }
 
 /* Reads one definition file; on success *ret holds it, else a problem is recorded. */
@@ -276,14 +278,13 @@ static void remove_pool_at(Store *s, size_t i) {
         s->n_pools--;
 }
 
-int store_reload_file(Store *s, const char *file) {
+/* Reads file again; 1 if the set of loaded pools changed. */
+static int reload_one(Store *s, const char *file) {
         StoredPool *p = NULL, *prev = NULL;
         ssize_t old = -1;
         struct stat st;
         int r;
 
-        if (!is_definition_file(file))
-                return 0;
         forget_problems(s, file);
         for (size_t i = 0; i < s->n_pools; i++)
                 if (streq(s->pools[i]->file, file))
@@ -309,6 +310,47 @@ int store_reload_file(Store *s, const char *file) {
         if (r < 0)
                 return old >= 0;
         ARRAY_APPEND(s->pools, s->n_pools, p);
+        return 1;
+}
+
+static bool is_autostart_problem(const Error *e) {
+        return e->file && strncmp(e->file, AUTOSTART_DIR "/", strlen(AUTOSTART_DIR) + 1) == 0;
+}
+
+int store_reload_file(Store *s, const char *file) {
+        char **retry = NULL;
+        size_t n_retry = 0, j = 0;
+        int r;
+
+        if (!is_definition_file(file))
+                return 0;
+        r = reload_one(s, file);
+        if (r <= 0)
+                return r;
+
+        /* A change can settle a conflict: files refused before get another chance, in the
+         * order a full load would read them. */
+        for (size_t i = 0; i < s->n_problems; i++)
+                if (!is_autostart_problem(&s->problems[i]) && !streq(s->problems[i].file, file))
+                        ARRAY_APPEND(retry, n_retry, xstrdup(s->problems[i].file));
+        if (n_retry > 0)
+                qsort(retry, n_retry, sizeof(char *), cmp_strings);
+        for (size_t i = 0; i < n_retry; i++) {
+                if (i == 0 || !streq(retry[i], retry[i - 1]))
+                        (void) reload_one(s, retry[i]);
+                free(retry[i]);
+        }
+        free(retry);
+
+        /* Autostart links are judged against the pools now loaded. */
+        for (size_t i = 0; i < s->n_problems; i++) {
+                if (is_autostart_problem(&s->problems[i]))
+                        error_clear(&s->problems[i]);
+                else
+                        s->problems[j++] = s->problems[i];
+        }
+        s->n_problems = j;
+        check_autostart_links(s);
         return 1;
 }
 

@@ -46,12 +46,28 @@ void error_clear(Error *e) {
         *e = ERROR_INIT;
 }
 
-char *error_to_string(const Error *e) {
-        const char *msg = e->message ? e->message : "unknown error";
+/* Messages quote user input; a newline in a pool name must not forge a second line, so
+ * control characters are shown as \xNN (as virsh shows them in tables). */
+static char *escape_controls(const char *s) {
+        char *out = xmalloc(strlen(s) * 4 + 1), *o = out;
 
-        if (e->file && e->line > 0)
-                return xasprintf("%s:%d: %s", e->file, e->line, msg);
-        if (e->file)
-                return xasprintf("%s: %s", e->file, msg);
-        return xstrdup(msg);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                if (*p < 0x20 || *p == 0x7f)
+                        o += sprintf(o, "\\x%02x", *p);
+                else
+                        *o++ = (char) *p;
+        }
+        *o = '\0';
+        return out;
+}
+
+char *error_to_string(const Error *e) {
+        _cleanup_free_ char *msg = escape_controls(e->message ? e->message : "unknown error");
+        _cleanup_free_ char *file = e->file ? escape_controls(e->file) : NULL;
+
+        if (file && e->line > 0)
+                return xasprintf("%s:%d: %s", file, e->line, msg);
+        if (file)
+                return xasprintf("%s: %s", file, msg);
+        return TAKE_PTR(msg);
 }
