@@ -115,8 +115,8 @@ static int parse_source(const xmlNode *src, PoolType type, PoolSource *s, Error 
         if ((r = parse_hosts(src, s, err)) < 0)
                 return r;
 
-        n = xml_child(src, "initiator");
-        s->initiator_iqn = xml_prop(xml_child(n, "iqn"), "name");
+        n = xml_child(xml_child(src, "initiator"), "iqn");
+        s->initiator_iqn = xml_prop(n, "name");
         if (s->initiator_iqn && !*s->initiator_iqn)
                 return error_set(err, xml_line(n), "<iqn> has an empty 'name' attribute");
 
@@ -204,10 +204,13 @@ static int parse_options(const xmlNode *root, const char *href, const char *cont
                 }
                 if (with_value) {
                         opt.value = xml_prop(o, "value");
-                        if (!opt.value) {
+                        if (isempty(opt.value)) {
                                 error_set(err, xml_line(o),
-                                          "<%s> option '%s' is missing its 'value' attribute",
+                                          opt.value ? "<%s> option '%s' has an empty 'value'"
+                                                    : "<%s> option '%s' is missing its 'value' "
+                                                      "attribute",
                                           container, opt.name);
+                                free(opt.value);
                                 free(opt.name);
                                 return -EINVAL;
                         }
@@ -222,6 +225,9 @@ static int parse_features(const xmlNode *root, PoolDef *def, Error *err) {
 
         if (!cow)
                 return 0;
+        if (!pool_type_info(def->type)->cow_feature)
+                return error_set(err, xml_line(cow),
+                                 "the cow feature may only be used for fs and dir pools");
         if (!xml_has_prop(cow, "state"))
                 return error_set(err, xml_line(cow), "<cow> is missing its 'state' attribute");
         return tristate_parse_prop(cow, "state", &def->cow, err);
@@ -366,13 +372,11 @@ static int pool_def_parse_into(const xmlNode *root, PoolDef *def, Error *err) {
             (r = parse_options(root, POOL_FS_NAMESPACE, "mount_opts", false, &def->mount_opts,
                                &def->n_mount_opts, err)) < 0)
                 return r;
-        if (info->rbd_namespace) {
-                if ((r = parse_options(root, POOL_RBD_NAMESPACE, "config_opts", true,
-                                       &def->rbd_opts, &def->n_rbd_opts, err)) < 0 ||
-                    (r = parse_refresh(root, def, err)) < 0)
-                        return r;
-        }
-        return 0;
+        if (info->rbd_namespace &&
+            (r = parse_options(root, POOL_RBD_NAMESPACE, "config_opts", true, &def->rbd_opts,
+                               &def->n_rbd_opts, err)) < 0)
+                return r;
+        return parse_refresh(root, def, err);
 }
 
 int pool_def_parse_node(const xmlNode *root, PoolDef **ret, Error *err) {

@@ -30,6 +30,7 @@ static const PoolTypeInfo pool_types[_POOL_TYPE_MAX] = {
         [POOL_DIR] = {
                 .name = "dir",
                 .vol_format = VOL_FORMAT_FILE,
+                .cow_feature = true,
         },
         [POOL_FS] = {
                 .name = "fs",
@@ -38,6 +39,7 @@ static const PoolTypeInfo pool_types[_POOL_TYPE_MAX] = {
                 .default_format = POOL_FS_AUTO,
                 .vol_format = VOL_FORMAT_FILE,
                 .fs_namespace = true,
+                .cow_feature = true,
         },
         [POOL_NETFS] = {
                 .name = "netfs",
@@ -64,7 +66,6 @@ static const PoolTypeInfo pool_types[_POOL_TYPE_MAX] = {
         [POOL_ISCSI] = {
                 .name = "iscsi",
                 .source_flags = SOURCE_HOST | SOURCE_DEVICE | SOURCE_INITIATOR_IQN,
-                .vol_format = VOL_FORMAT_PRINT_DISK,
         },
         [POOL_ISCSI_DIRECT] = {
                 .name = "iscsi-direct",
@@ -74,16 +75,15 @@ static const PoolTypeInfo pool_types[_POOL_TYPE_MAX] = {
         [POOL_SCSI] = {
                 .name = "scsi",
                 .source_flags = SOURCE_ADAPTER,
-                .vol_format = VOL_FORMAT_PRINT_DISK,
         },
         [POOL_MPATH] = {
                 .name = "mpath",
-                .vol_format = VOL_FORMAT_PRINT_DISK,
         },
         [POOL_RBD] = {
                 .name = "rbd",
                 .source_flags = SOURCE_HOST | SOURCE_NETWORK | SOURCE_NAME,
                 .target = TARGET_NONE,
+                .vol_format = VOL_FORMAT_FILE,
                 .rbd_namespace = true,
         },
         [POOL_SHEEPDOG] = {
@@ -145,7 +145,6 @@ const char *const *vol_format_table(PoolType t) {
         switch (pool_type_info(t)->vol_format) {
         case VOL_FORMAT_FILE: return vol_file_formats;
         case VOL_FORMAT_PARTITION: return vol_partition_formats;
-        case VOL_FORMAT_PRINT_DISK: return pool_disk_formats;
         case VOL_FORMAT_NONE: break;
         }
         return NULL;
@@ -159,6 +158,5 @@ int vol_format_default(PoolType t) {
 }
 
 bool vol_format_parsed(PoolType t) {
-        VolFormatRule r = pool_type_info(t)->vol_format;
-        return r == VOL_FORMAT_FILE || r == VOL_FORMAT_PARTITION;
+        return pool_type_info(t)->vol_format != VOL_FORMAT_NONE;
 }

@@ -48,7 +48,6 @@ typedef enum VolFormatRule {
         VOL_FORMAT_NONE,       /* volumes carry no <format> */
         VOL_FORMAT_FILE,       /* file formats (raw, qcow2 ...), default raw */
         VOL_FORMAT_PARTITION,  /* partition types (none, linux ...), default none */
-        VOL_FORMAT_PRINT_DISK, /* printed from the disk-label table, never parsed (libvirt) */
 } VolFormatRule;
 
 typedef struct PoolTypeInfo {
@@ -59,7 +58,8 @@ typedef struct PoolTypeInfo {
         TargetRule target;
         VolFormatRule vol_format;
         bool fs_namespace;  /* <fs:mount_opts> */
-        bool rbd_namespace; /* <rbd:config_opts> and <refresh> */
+        bool rbd_namespace; /* <rbd:config_opts> */
+        bool cow_feature;   /* <features><cow> (btrfs NOCOW) */
 } PoolTypeInfo;
 
 const PoolTypeInfo *pool_type_info(PoolType t);
@@ -106,8 +106,8 @@ typedef enum VolFileFormat {
 extern const char *const vol_file_formats[];
 extern const char *const vol_partition_formats[];
 
-/* The table a volume's <format> is printed from in a pool of type t (NULL: no format), its
- * default, and whether it is parsed at all. */
+/* The table a volume's <format> is read from and printed from in a pool of type t (NULL: no
+ * format), its default, and whether volumes have one at all. */
 const char *const *vol_format_table(PoolType t);
 int vol_format_default(PoolType t);
 bool vol_format_parsed(PoolType t);
