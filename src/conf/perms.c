@@ -98,10 +98,12 @@ void perms_format(XmlWriter *w, const Perms *p) {
         xml_writer_indent(w, 2);
         if (p->mode != (mode_t) -1)
                 xml_writer_printf(w, "<mode>0%o</mode>\n", (unsigned) p->mode);
+        /* libvirt prints these with %d, so IDs above INT_MAX come out negative and cannot be
+         * read back; they are unsigned here (identical output for every other ID). */
         if (p->uid != (uid_t) -1)
-                xml_writer_printf(w, "<owner>%d</owner>\n", (int) p->uid);
+                xml_writer_printf(w, "<owner>%u</owner>\n", (unsigned) p->uid);
         if (p->gid != (gid_t) -1)
-                xml_writer_printf(w, "<group>%d</group>\n", (int) p->gid);
+                xml_writer_printf(w, "<group>%u</group>\n", (unsigned) p->gid);
         xml_writer_escape(w, "<label>%s</label>\n", p->label);
         xml_writer_indent(w, -2);
         xml_writer_printf(w, "</permissions>\n");
