@@ -11,10 +11,12 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev       # unit tests
+  libumockdev-dev umockdev  # synthetic udev devices for the watcher tests
   libxml2-utils       # xmllint: RelaxNG validation of what we print
   libvirt0            # ships libvirt's RelaxNG schemas under /usr/share/libvirt/schemas
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes
   python3             # summarises meson's test log
+  python3-pytest      # integration tests: the real poold in a temporary directory
   qemu-utils xorriso  # real images (qcow2, vmdk, vdi, vpc, vhdx, qed, luks, iso) for the prober
 )
 
