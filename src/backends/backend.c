@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "backends/backend.h"
+#include "conf/pool-types.h"
+#include "shared/macros.h"
+
+/* The backends, one per file. Declared here rather than in backend.h so that adding a pool
+ * type touches this table and its own file only. */
+extern const Backend backend_dir;
+
+static const Backend *const backends[_POOL_TYPE_MAX] = {
+        [POOL_DIR] = &backend_dir,
+};
+
+const Backend *backend_for(PoolType type) {
+        if ((int) type < 0 || type >= _POOL_TYPE_MAX)
+                return NULL;
+        return backends[type];
+}
+
+/* Arrays of a refresh grow by doubling (capacity: the next power of two of the count), so
+ * 100,000 volumes cost 17 reallocations, not 100,000. */
+static bool array_full(size_t n) {
+        return n == 0 || (n & (n - 1)) == 0;
+}
+
+void refresh_result_add(RefreshResult *r, VolDef *def, const struct stat *st) {
+        if (array_full(r->n_vols))
+                r->vols = xrealloc(r->vols, sizeof(*r->vols) * (r->n_vols ? r->n_vols * 2 : 1));
+        r->vols[r->n_vols++] = (FoundVolume){.def = def, .st = *st};
+}
+
+void refresh_result_warn(RefreshResult *r, const char *fmt, ...) {
+        va_list ap;
+        char *s;
+
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                oom();
+        va_end(ap);
+        if (array_full(r->n_warnings))
+                r->warnings =
+                        xrealloc(r->warnings,
+                                 sizeof(*r->warnings) * (r->n_warnings ? r->n_warnings * 2 : 1));
+        r->warnings[r->n_warnings++] = s;
+}
+
+void refresh_result_done(RefreshResult *r) {
+        if (!r)
+                return;
+        for (size_t i = 0; i < r->n_vols; i++)
+                vol_def_free(r->vols[i].def);
+        free(r->vols);
+        for (size_t i = 0; i < r->n_warnings; i++)
+                free(r->warnings[i]);
+        free(r->warnings);
+        *r = (RefreshResult){};
+}
+
+void pool_deps_done(PoolDeps *d) {
+        if (!d)
+                return;
+        free(d->watch_dir);
+        *d = (PoolDeps){};
+}
+
+/* virsh vol-wipe --algorithm names, which are also scrub's pattern names. */
+static const char *const wipe_algorithms[_WIPE_ALGORITHM_MAX + 1] = {
+        [WIPE_ZERO] = "zero",
+        [WIPE_NNSA] = "nnsa",
+        [WIPE_DOD] = "dod",
+        [WIPE_BSI] = "bsi",
+        [WIPE_GUTMANN] = "gutmann",
+        [WIPE_SCHNEIER] = "schneier",
+        [WIPE_PFITZNER7] = "pfitzner7",
+        [WIPE_PFITZNER33] = "pfitzner33",
+        [WIPE_RANDOM] = "random",
+        [WIPE_TRIM] = "trim",
+        [_WIPE_ALGORITHM_MAX] = NULL,
+};
+
+const char *wipe_algorithm_to_string(WipeAlgorithm a) {
+        return (int) a >= 0 && a < _WIPE_ALGORITHM_MAX ? wipe_algorithms[a] : NULL;
+}
+
+int wipe_algorithm_from_string(const char *s) {
+        if (!s)
+                return -EINVAL;
+        return string_table_lookup(wipe_algorithms, s);
+}
