@@ -33,7 +33,16 @@ for line in open(sys.argv[1]):
     bad = len(set(re.findall(r"^\[\s+FAILED\s+\] (?!\d+ test)(\S+)", out, re.M)))
     s += len(set(re.findall(r"^\[\s+SKIPPED\s+\] (?!\d+ test)(\S+)", out, re.M)))
     res = t["result"]
-    if ok or bad:
+    # pytest's closing line: "3 failed, 9 passed, 1 skipped in 1.2s"
+    py = [l for l in out.splitlines() if re.search(r"\d+ (passed|failed)", l) and " in " in l]
+    if py:
+        counts = dict((k, int(n)) for n, k in re.findall(r"(\d+) (passed|failed|skipped|errors?)", py[-1]))
+        p += counts.get("passed", 0)
+        f += counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+        s += counts.get("skipped", 0)
+        if res not in ("OK", "SKIP") and not (counts.get("failed") or counts.get("error") or counts.get("errors")):
+            f += 1
+    elif ok or bad:
         p += ok; f += bad
         if res not in ("OK", "EXPECTEDFAIL") and bad == 0:
             f += 1   # crashed or timed out outside a test case

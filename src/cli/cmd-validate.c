@@ -66,7 +66,7 @@ int cmd_validate(int argc, char *argv[], const GlobalOptions *g) {
         bool print = false, failed = false;
         int c;
 
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
                 switch (c) {
                 case 'p': print = true; break;
                 case 'P': pool_file = optarg; break;

@@ -47,6 +47,34 @@ PoolDef *pool_def_free(PoolDef *def) {
         return NULL;
 }
 
+PoolDef *pool_def_copy(const PoolDef *def) {
+        _cleanup_free_ char *xml = pool_def_format(def, NULL);
+        _cleanup_error_ Error err = ERROR_INIT;
+        PoolDef *copy;
+
+        if (pool_def_parse_string(xml, strlen(xml), &copy, &err) < 0)
+                abort(); /* the canonical form always parses: the fuzzers check it */
+        copy->uuid_derived = def->uuid_derived;
+        /* Refresh results that the XML of a definition does not carry. */
+        for (size_t i = 0; i < def->source.n_devices && i < copy->source.n_devices; i++) {
+                const PoolDevice *d = &def->source.devices[i];
+                if (d->n_free_extents == 0)
+                        continue;
+                copy->source.devices[i].free_extents =
+                        xmalloc(d->n_free_extents * sizeof(Extent));
+                memcpy(copy->source.devices[i].free_extents, d->free_extents,
+                       d->n_free_extents * sizeof(Extent));
+                copy->source.devices[i].n_free_extents = d->n_free_extents;
+        }
+        return copy;
+}
+
+bool pool_def_equal(const PoolDef *a, const PoolDef *b) {
+        _cleanup_free_ char *xa = pool_def_format(a, NULL), *xb = pool_def_format(b, NULL);
+
+        return streq(xa, xb);
+}
+
 static int parse_hosts(const xmlNode *src, PoolSource *s, Error *err) {
         XML_FOREACH_CHILD(h, src, "host") {
                 _cleanup_free_ char *port = NULL;

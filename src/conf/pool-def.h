@@ -89,6 +89,10 @@ int pool_def_parse_node(const xmlNode *root, PoolDef **ret, Error *err);
 char *pool_def_format(const PoolDef *def, const PoolSizes *sizes);
 
 PoolDef *pool_def_free(PoolDef *def);
+/* A deep copy (through the canonical XML, so it is exactly what a reader of the XML gets). */
+PoolDef *pool_def_copy(const PoolDef *def);
+/* Do two definitions say the same thing? */
+bool pool_def_equal(const PoolDef *a, const PoolDef *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PoolDef *, pool_def_free);
 #define _cleanup_pool_def_ _cleanup_(pool_def_freep)
 

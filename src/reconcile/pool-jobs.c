@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What a pool does next, and the jobs that do it. */
+#include <stdio.h>
+
+#include "reconcile/reconciler-internal.h"
+#include "shared/log.h"
+
+/* Everything a job needs, copied off the pool so the thread shares nothing with the loop. */
+typedef struct JobCtx {
+        Pool *pool;
+        OpType type;
+        PoolOp *op; /* the client's request this job serves, or NULL */
+        const Backend *be;
+        PoolDef *def;
+        unsigned flags;
+        NamedRefresh *named;
+        size_t n_named;
+        /* results */
+        int active; /* adopt: what check said */
+        RefreshResult refresh;
+        PoolSizes sizes;
+        VolDef *vol_out;
+        FoundVolume found;
+} JobCtx;
+
+static void pool_op_free(PoolOp *op) {
+        if (!op)
+                return;
+        vol_def_free(op->vol);
+        free(op->vol_name);
+        pool_def_free(op->src_pool_def);
+        vol_def_free(op->src_vol);
+        free(op);
+}
+
+static void job_ctx_free(void *data) {
+        JobCtx *c = data;
+
+        pool_def_free(c->def);
+        for (size_t i = 0; i < c->n_named; i++) {
+                free(c->named[i].name);
+                vol_def_free(c->named[i].found.def);
+        }
+        free(c->named);
+        refresh_result_done(&c->refresh);
+        vol_def_free(c->vol_out);
+        vol_def_free(c->found.def);
+        pool_op_free(c->op);
+        free(c);
+}
+
+static const char *op_name(OpType t) {
+        static const char *const names[] = {
+                [OP_ADOPT] = "adoption",       [OP_START] = "start",
+                [OP_STOP] = "stop",            [OP_REFRESH] = "refresh",
+                [OP_REFRESH_NAMES] = "refresh", [OP_BUILD] = "build",
+                [OP_DELETE] = "deletion",      [OP_VOL_CREATE] = "volume creation",
+                [OP_VOL_CREATE_FROM] = "volume creation", [OP_VOL_DELETE] = "volume deletion",
+                [OP_VOL_RESIZE] = "volume resize", [OP_VOL_WIPE] = "volume wipe",
+                [OP_VOL_REFRESH] = "volume refresh",
+        };
+        return names[t];
+}
+
+static int not_supported(Error *err, const char *what) {
+        return error_set_errno(err, -EOPNOTSUPP, 0, "storage pool does not support %s", what);
+}
+
+/* ---- the work, in the job's thread ---- */
+
+static int work_refresh(JobCtx *c, Error *err) {
+        if (!c->be->refresh)
+                return not_supported(err, "refresh");
+        return c->be->refresh(c->def, &c->refresh, err);
+}
+
+static int work_start(JobCtx *c, Error *err) {
+        int r;
+
+        /* --build, --overwrite and --no-overwrite all build first, as in virsh. */
+        if (c->flags & (START_BUILD | START_OVERWRITE | START_NO_OVERWRITE)) {
+                if (c->be->build &&
+                    (r = c->be->build(c->def, build_flags_from_start(c->flags), err)) < 0)
+                        return r;
+        }
+        if (c->be->start && (r = c->be->start(c->def, err)) < 0)
+                return r;
+        return work_refresh(c, err);
+}
+
+static int work_adopt(JobCtx *c, Error *err) {
+        int r;
+
+        if (!c->be->check)
+                return 0; /* cannot tell: as libvirt, considered inactive */
+        r = c->be->check(c->def, err);
+        if (r <= 0)
+                return r;
+        c->active = 1;
+        return work_refresh(c, err);
+}
+
+static int job_work(void *data, Error *err) {
+        JobCtx *c = data;
+        const PoolOp *op = c->op;
+        const Backend *be = c->be;
+
+        switch (c->type) {
+        case OP_ADOPT: return work_adopt(c, err);
+        case OP_START: return work_start(c, err);
+        case OP_STOP: return be->stop ? be->stop(c->def, err) : 0;
+        case OP_REFRESH: return work_refresh(c, err);
+        case OP_REFRESH_NAMES:
+                if (!be->refresh_names)
+                        return work_refresh(c, err);
+                return be->refresh_names(c->def, c->named, c->n_named, &c->sizes, err);
+        case OP_BUILD:
+                return be->build ? be->build(c->def, c->flags, err) : 0;
+        case OP_DELETE:
+                return be->delete ? be->delete(c->def, err)
+                                  : error_set_errno(err, -EOPNOTSUPP, 0,
+                                                    "pool does not support pool deletion");
+        case OP_VOL_CREATE:
+                if (!be->vol_create)
+                        return not_supported(err, "volume creation");
+                return be->vol_create(c->def, op->vol, op->flags, &c->vol_out, err);
+        case OP_VOL_CREATE_FROM:
+                if (!be->vol_create_from)
+                        return not_supported(err, "volume creation");
+                return be->vol_create_from(c->def, op->vol, op->src_pool_def, op->src_vol,
+                                           op->flags, &c->vol_out, err);
+        case OP_VOL_DELETE:
+                if (!be->vol_delete)
+                        return not_supported(err, "vol deletion");
+                return be->vol_delete(c->def, op->src_vol, op->flags, err);
+        case OP_VOL_RESIZE:
+                if (!be->vol_resize)
+                        return not_supported(err, "changing of volume capacity");
+                return be->vol_resize(c->def, op->src_vol, op->capacity, op->flags, err);
+        case OP_VOL_WIPE:
+                if (!be->vol_wipe)
+                        return error_set_errno(err, -EOPNOTSUPP, 0,
+                                               "storage pool doesn't support volume wiping");
+                return be->vol_wipe(c->def, op->src_vol, op->algorithm, err);
+        case OP_VOL_REFRESH:
+                if (!be->vol_refresh)
+                        return 0;
+                return be->vol_refresh(c->def, op->vol_name, &c->found, err);
+        }
+        return -EINVAL;
+}
+
+/* ---- results, on the loop ---- */
+
+static void reply(PoolOp *op, int r, const Error *err) {
+        if (op && op->done) {
+                op->done(op->userdata, r, err);
+                op->done = NULL;
+        }
+}
+
+/* Installs a full refresh's volumes in place, with an event for each difference. */
+static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
+        PoolType type = p->live_def->type;
+        Volume *v, *tmp;
+
+        HASH_ITER(hh_name, p->vols.by_name, v, tmp)
+                v->seen = false;
+        for (size_t i = 0; i < res->n_vols; i++) {
+                FoundVolume *f = &res->vols[i];
+                const char *name = f->def->name;
+                VolumeChange ch = volume_table_put(&p->vols, TAKE_PTR(f->def), &f->st, type);
+
+                volume_table_get(&p->vols, name)->seen = true;
+                if (!quiet && ch != VOLUME_UNCHANGED)
+                        volume_emit(p, name, ch == VOLUME_ADDED ? "Added" : "Changed");
+        }
+        HASH_ITER(hh_name, p->vols.by_name, v, tmp) {
+                if (v->seen)
+                        continue;
+                if (!quiet)
+                        volume_emit(p, v->def->name, "Removed");
+                volume_table_remove(&p->vols, v->def->name);
+        }
+        p->sizes = res->sizes;
+        for (size_t i = 0; i < res->n_warnings; i++)
+                log_warning("Pool %s: %s", p->name, res->warnings[i]);
+}
+
+static void apply_named_refresh(Pool *p, JobCtx *c) {
+        for (size_t i = 0; i < c->n_named; i++) {
+                NamedRefresh *n = &c->named[i];
+
+                if (!n->found.def) {
+                        if (volume_table_remove(&p->vols, n->name))
+                                volume_emit(p, n->name, "Removed");
+                        continue;
+                }
+                switch (volume_table_put(&p->vols, TAKE_PTR(n->found.def), &n->found.st,
+                                         p->live_def->type)) {
+                case VOLUME_ADDED: volume_emit(p, n->name, "Added"); break;
+                case VOLUME_CHANGED: volume_emit(p, n->name, "Changed"); break;
+                default: break;
+                }
+        }
+        p->sizes = c->sizes;
+}
+
+static void watch_dir(Pool *p, bool on) {
+        Reconciler *rec = p->rec;
+        PoolDeps deps = {};
+
+        if (!rec->hooks.watch_dir)
+                return;
+        if (!on) {
+                rec->hooks.watch_dir(rec->hooks.userdata, p, NULL);
+                return;
+        }
+        if (c_backend(p) && c_backend(p)->dependencies &&
+            c_backend(p)->dependencies(p->live_def, &deps) >= 0 && deps.watch_dir)
+                rec->hooks.watch_dir(rec->hooks.userdata, p, deps.watch_dir);
+        pool_deps_done(&deps);
+}
+
+/* The pool now runs with def (adopted or started). */
+static void pool_became_active(Pool *p, const PoolDef *def, RefreshResult *res) {
+        int r;
+
+        pool_def_free(p->live_def);
+        p->live_def = pool_def_copy(def);
+        r = runtime_write_state(p->rec->rt, p->live_def);
+        if (r < 0)
+                log_warning_errno(r, "Pool %s: cannot record its runtime state: %m", p->name);
+        volume_table_clear(&p->vols);
+        apply_full_refresh(p, res, true);
+        p->failures = 0;
+        pool_cancel_retry(p);
+        free(p->last_error);
+        p->last_error = NULL;
+        pool_set_phase(p, PHASE_RUNNING, NULL);
+        watch_dir(p, true);
+}
+
+static void pool_became_inactive(Pool *p) {
+        watch_dir(p, false);
+        volume_table_clear(&p->vols);
+        p->sizes = (PoolSizes){};
+        pool_def_free(p->live_def);
+        p->live_def = NULL;
+        (void) runtime_remove_state(p->rec->rt, p->name);
+        p->needs_full_refresh = false;
+        pool_clear_pending_names(p);
+        pool_set_phase(p, PHASE_INACTIVE, NULL);
+}
+
+/* A start (or a refresh of a running pool) failed: wait for what is missing, or retry. */
+static void pool_failed(Pool *p, int r, const Error *err) {
+        _cleanup_free_ char *msg = err && err->message ? error_to_string(err) : NULL;
+
+        free(p->last_error);
+        p->last_error = xstrdup(msg ? msg : strerror(-r));
+        p->failures++;
+        if (pool_is_wanted(p))
+                pool_schedule_retry(p);
+        if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
+                pool_set_phase(p, PHASE_WAITING, "%s", p->last_error);
+        else
+                pool_set_phase(p, PHASE_FAILED, "%s", p->last_error);
+}
+
+static void pool_forget_transient(Pool *p) {
+        pool_def_free(p->def);
+        p->def = NULL;
+        pool_cancel_retry(p);
+        (void) runtime_set_intent(p->rec->rt, p->name, INTENT_NONE);
+        p->intent = INTENT_NONE;
+        pool_set_phase(p, PHASE_INACTIVE, NULL);
+}
+
+static void job_done(void *data, int r, const Error *err) {
+        JobCtx *c = data;
+        Pool *p = c->pool;
+        PoolOp *op = c->op;
+
+        p->job = NULL;
+        p->initial_done = true;
+        switch (c->type) {
+        case OP_ADOPT:
+                p->needs_adopt = false;
+                if (r >= 0 && c->active) {
+                        log_info("Pool %s: adopted (it was running)", p->name);
+                        pool_became_active(p, c->def, &c->refresh);
+                } else {
+                        if (r < 0)
+                                log_warning("Pool %s: cannot adopt: %s", p->name,
+                                            err && err->message ? err->message : strerror(-r));
+                        pool_became_inactive(p);
+                }
+                break;
+        case OP_START:
+                if (r >= 0) {
+                        pool_became_active(p, c->def, &c->refresh);
+                        pool_emit(p, "Started");
+                } else {
+                        pool_def_free(p->live_def);
+                        p->live_def = NULL;
+                        pool_failed(p, r, err);
+                        /* A transient pool that cannot start is gone, as in libvirt. */
+                        if (!p->persistent && op)
+                                pool_forget_transient(p);
+                }
+                reply(op, r, err);
+                break;
+        case OP_STOP:
+                if (r >= 0) {
+                        pool_became_inactive(p);
+                        pool_emit(p, "Stopped");
+                        /* Transient pools live until stopped. */
+                        if (!p->persistent)
+                                pool_forget_transient(p);
+                } else {
+                        /* Busy (a mount in use...): keep it, say so, retry. */
+                        pool_set_phase(p, PHASE_RUNNING, "stopping failed: %s",
+                                       err && err->message ? err->message : strerror(-r));
+                        p->failures++;
+                        pool_schedule_retry(p);
+                }
+                reply(op, r, err);
+                break;
+        case OP_REFRESH:
+        case OP_REFRESH_NAMES:
+                if (r >= 0) {
+                        if (c->type == OP_REFRESH)
+                                apply_full_refresh(p, &c->refresh, false);
+                        else
+                                apply_named_refresh(p, c);
+                        if (c->type == OP_REFRESH && op)
+                                pool_emit(p, "Refreshed");
+                } else {
+                        /* As libvirt: a pool that cannot be refreshed is not running. */
+                        pool_became_inactive(p);
+                        pool_emit(p, "Stopped");
+                        pool_failed(p, r, err);
+                }
+                reply(op, r, err);
+                break;
+        case OP_BUILD:
+                pool_set_phase(p, PHASE_INACTIVE, NULL);
+                if (r >= 0)
+                        pool_emit(p, "Created");
+                reply(op, r, err);
+                break;
+        case OP_DELETE:
+                pool_set_phase(p, PHASE_INACTIVE, NULL);
+                if (r >= 0)
+                        pool_emit(p, "Deleted");
+                reply(op, r, err);
+                break;
+        case OP_VOL_CREATE:
+        case OP_VOL_CREATE_FROM:
+                if (r >= 0 && c->vol_out && pool_is_active(p)) {
+                        const char *name = c->vol_out->name;
+                        struct stat st = {};
+                        if (volume_table_put(&p->vols, TAKE_PTR(c->vol_out), &st,
+                                             p->live_def->type) == VOLUME_ADDED)
+                                volume_emit(p, name, "Added");
+                }
+                reply(op, r, err);
+                break;
+        case OP_VOL_DELETE:
+                if (r >= 0 && volume_table_remove(&p->vols, op->vol_name))
+                        volume_emit(p, op->vol_name, "Removed");
+                reply(op, r, err);
+                break;
+        case OP_VOL_RESIZE:
+        case OP_VOL_WIPE:
+        case OP_VOL_REFRESH:
+                if (c->type == OP_VOL_REFRESH && r == -ENOENT) {
+                        if (volume_table_remove(&p->vols, op->vol_name))
+                                volume_emit(p, op->vol_name, "Removed");
+                } else if (r >= 0 && c->found.def && pool_is_active(p)) {
+                        if (volume_table_put(&p->vols, TAKE_PTR(c->found.def), &c->found.st,
+                                             p->live_def->type) == VOLUME_CHANGED)
+                                volume_emit(p, op->vol_name, "Changed");
+                } else if (r >= 0 && c->type != OP_VOL_REFRESH) {
+                        /* the volume changed: read it again */
+                        reconciler_pool_dir_entry(p->rec, p, op->vol_name);
+                }
+                reply(op, r, err);
+                break;
+        }
+        pool_mark_dirty(p);
+}
+
+static int start_job(Pool *p, OpType type, PoolOp *op, const PoolDef *def, unsigned flags) {
+        _cleanup_free_ char *what = xasprintf("%s of pool '%s'", op_name(type), p->name);
+        JobCtx *c = xcalloc(1, sizeof(*c));
+        int r;
+
+        c->pool = p;
+        c->type = type;
+        c->op = op;
+        c->be = c_backend(p);
+        c->def = pool_def_copy(def);
+        c->flags = flags;
+        if (type == OP_REFRESH_NAMES) {
+                c->named = xcalloc(p->n_pending_names, sizeof(NamedRefresh));
+                for (size_t i = 0; i < p->n_pending_names; i++)
+                        c->named[i].name = TAKE_PTR(p->pending_names[i]);
+                c->n_named = p->n_pending_names;
+                pool_clear_pending_names(p);
+        }
+        r = job_start(p->rec->event, what, p->rec->cfg.job_timeout_usec, job_work, job_done,
+                      job_ctx_free, c, &p->job);
+        if (r < 0) {
+                c->op = NULL; /* the caller answers */
+                job_ctx_free(c);
+                return log_error_errno(r, "Failed to start the %s: %m", what);
+        }
+        return 0;
+}
+
+/* ---- what next ---- */
+
+static void serve_next_op(Pool *p) {
+        PoolOp *op = p->ops;
+        const PoolDef *def = pool_current_def(p);
+        PoolPhase phase = PHASE_INACTIVE;
+        int r;
+
+        p->ops = op->next;
+        if (!p->ops)
+                p->ops_tail = NULL;
+        op->next = NULL;
+
+        switch (op->type) {
+        case OP_START: phase = PHASE_STARTING; def = p->def; break;
+        case OP_STOP: phase = PHASE_STOPPING; break;
+        case OP_BUILD: phase = PHASE_BUILDING; def = p->def; break;
+        case OP_DELETE: phase = PHASE_DELETING; def = p->def; break;
+        default: phase = p->phase; break;
+        }
+        if (!def) {
+                Error e = ERROR_INIT;
+                error_set(&e, 0, "storage pool '%s' is no longer defined", p->name);
+                reply(op, -ENOENT, &e);
+                error_clear(&e);
+                pool_op_free(op);
+                return;
+        }
+        r = start_job(p, op->type, op, def, op->flags);
+        if (r < 0) {
+                Error e = ERROR_INIT;
+                error_set_errno(&e, r, 0, "cannot start a job: %s", strerror(-r));
+                reply(op, r, &e);
+                error_clear(&e);
+                pool_op_free(op);
+                return;
+        }
+        if (phase != p->phase)
+                pool_set_phase(p, phase, NULL);
+}
+
+void pool_reconcile(Pool *p) {
+        bool wanted, active;
+
+        if (p->job)
+                return; /* job_done() marks the pool dirty again */
+        if (!c_backend(p)) {
+                p->initial_done = true;
+                if (pool_is_wanted(p))
+                        pool_set_phase(p, PHASE_FAILED, "unsupported pool type '%s'",
+                                       pool_type_to_string(pool_current_def(p)->type));
+                else
+                        pool_set_phase(p, PHASE_INACTIVE, NULL);
+                pool_ops_fail_all(p, -EOPNOTSUPP, NULL);
+                return;
+        }
+        if (p->needs_adopt) {
+                (void) start_job(p, OP_ADOPT, NULL, p->live_def, 0);
+                return;
+        }
+        if (p->ops) {
+                serve_next_op(p);
+                return;
+        }
+
+        wanted = pool_is_wanted(p);
+        active = pool_is_active(p);
+        if (wanted && !active) {
+                if (p->next_retry && !p->retry_now) {
+                        p->initial_done = true;
+                        return; /* the retry timer will come */
+                }
+                p->retry_now = false;
+                pool_cancel_retry(p);
+                if (start_job(p, OP_START, NULL, p->def, 0) >= 0)
+                        pool_set_phase(p, PHASE_STARTING, NULL);
+                return;
+        }
+        if (!wanted && active) {
+                if (p->next_retry && !p->retry_now)
+                        return;
+                p->retry_now = false;
+                if (start_job(p, OP_STOP, NULL, p->live_def, 0) >= 0)
+                        pool_set_phase(p, PHASE_STOPPING, NULL);
+                return;
+        }
+        if (active && p->needs_full_refresh) {
+                p->needs_full_refresh = false;
+                pool_clear_pending_names(p);
+                (void) start_job(p, OP_REFRESH, NULL, p->live_def, 0);
+                return;
+        }
+        if (active && p->n_pending_names > 0) {
+                (void) start_job(p, OP_REFRESH_NAMES, NULL, p->live_def, 0);
+                return;
+        }
+        if (!wanted && !active && p->phase != PHASE_INACTIVE) {
+                pool_cancel_retry(p);
+                pool_set_phase(p, PHASE_INACTIVE, NULL);
+        }
+        p->initial_done = true;
+}

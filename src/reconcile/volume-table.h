@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <sys/stat.h>
+#include <uthash.h>
+
+#include "conf/vol-def.h"
+
+/* The volumes of a running pool, hashed by name, key and path (uthash: one entry, three
+ * handles), so lookups stay O(1) at 100,000 volumes. */
+typedef struct Volume {
+        VolDef *def;
+        struct stat st; /* what the file looked like when it was probed */
+        bool seen;      /* marks entries a full refresh found again */
+        void *owner;    /* the table's owner (the pool) */
+        UT_hash_handle hh_name, hh_key, hh_path;
+} Volume;
+
+typedef struct VolumeTable {
+        Volume *by_name, *by_key, *by_path;
+        void *owner; /* given to every volume: lets a volume find its pool */
+} VolumeTable;
+
+typedef enum VolumeChange {
+        VOLUME_UNCHANGED,
+        VOLUME_ADDED,
+        VOLUME_CHANGED,
+} VolumeChange;
+
+size_t volume_table_size(const VolumeTable *t);
+Volume *volume_table_get(const VolumeTable *t, const char *name);
+Volume *volume_table_get_key(const VolumeTable *t, const char *key);
+Volume *volume_table_get_path(const VolumeTable *t, const char *path);
+
+/* Takes def. Adds the volume or replaces the one of the same name; says which, comparing the
+ * formatted XML of both (so "changed" means a client would see a difference). */
+VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st,
+                              PoolType pool_type);
+/* Removes and frees the named volume; false if there was none. */
+bool volume_table_remove(VolumeTable *t, const char *name);
+void volume_table_clear(VolumeTable *t);
+
+/* The volumes sorted by name (strcmp, as virsh sorts), in a new array of borrowed pointers. */
+Volume **volume_table_sorted(const VolumeTable *t, size_t *ret_n);
