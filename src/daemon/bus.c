@@ -2,6 +2,7 @@
 /* The control API's transport: a private Unix socket (peer to peer, root or poold's own user
  * only) and the system bus when there is one. Objects live in bus-objects.c. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -109,6 +110,49 @@ void bus_emit_volume_event(Daemon *d, Pool *p, const char *volume, const char *e
         foreach_bus(d, emit_one, &s);
 }
 
+/* ---- a minimal bus driver, so bus clients (busctl --address=...) can talk to the socket ---- */
+
+static int driver_hello(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        Daemon *d = userdata;
+        char name[32];
+
+        snprintf(name, sizeof(name), ":1.%llu", (unsigned long long) ++d->next_client_id);
+        return sd_bus_reply_method_return(m, "s", name);
+}
+
+static int driver_ignore(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int driver_list_names(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        return sd_bus_reply_method_return(m, "as", 2, "org.freedesktop.DBus", BUS_NAME);
+}
+
+static int driver_get_name_owner(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        const char *name;
+        int r = sd_bus_message_read(m, "s", &name);
+
+        if (r < 0)
+                return r;
+        if (!streq(name, BUS_NAME) && !streq(name, "org.freedesktop.DBus"))
+                return sd_bus_error_setf(e, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                                         "Could not get owner of name '%s'", name);
+        return sd_bus_reply_method_return(m, "s", ":1.0");
+}
+
+static const sd_bus_vtable driver_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD("Hello", "", "s", driver_hello, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("AddMatch", "s", "", driver_ignore, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("RemoveMatch", "s", "", driver_ignore, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("ListNames", "", "as", driver_list_names, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("ListActivatableNames", "", "as", driver_list_names,
+                      SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("GetNameOwner", "s", "s", driver_get_name_owner,
+                      SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
 /* ---- connections ---- */
 
 static void drop_client(Daemon *d, sd_bus *bus) {
@@ -166,7 +210,9 @@ static int on_connection(sd_event_source *s, int fd, uint32_t revents, void *use
             (r = sd_bus_match_signal(bus, NULL, NULL, "/org/freedesktop/DBus/Local",
                                      "org.freedesktop.DBus.Local", "Disconnected",
                                      on_disconnected, d)) < 0 ||
-            (r = bus_add_objects(d, bus)) < 0)
+            (r = bus_add_objects(d, bus)) < 0 ||
+            (r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/DBus",
+                                          "org.freedesktop.DBus", driver_vtable, d)) < 0)
                 goto fail;
         ARRAY_APPEND(d->clients, d->n_clients, bus);
         return 0;

@@ -95,6 +95,50 @@ static void on_definitions_overflow(void *userdata) {
         reconciler_definitions_overflow(d->rec);
 }
 
+/* ---- devices and mounts ---- */
+
+/* Until backends that depend on devices exist (the hotplug work), a device or mount event
+ * means "what a waiting pool needs may have appeared": waiting pools retry at once. */
+static void on_device(void *userdata, const char *action, struct udev_device *dev) {
+        Daemon *d = userdata;
+
+        if (!streq(action, "enumerate"))
+                reconciler_storage_changed(d->rec);
+}
+
+static void on_device_overflow(void *userdata) {
+        Daemon *d = userdata;
+
+        log_warning("udev events were lost: resynchronizing");
+        reconciler_resync(d->rec);
+}
+
+static void on_mount(void *userdata, const char *target, const char *source, const char *fstype,
+                     bool mounted) {
+        Daemon *d = userdata;
+
+        reconciler_storage_changed(d->rec);
+}
+
+static int setup_device_watchers(Daemon *d) {
+        static const UdevWatchCallbacks ucb = {
+                .on_device = on_device,
+                .on_overflow = on_device_overflow,
+        };
+        int r;
+
+        /* Subscribed before anything is enumerated or read. */
+        r = udev_watch_new(d->event, NULL, &ucb, d, &d->udev);
+        if (r < 0)
+                log_warning_errno(r, "No udev monitor, device changes show at the next resync: "
+                                     "%m");
+        r = mounts_new(d->event, on_mount, d, &d->mounts);
+        if (r < 0)
+                log_warning_errno(r, "No mount monitor, mount changes show at the next resync: "
+                                     "%m");
+        return 0;
+}
+
 /* ---- signals ---- */
 
 static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -199,6 +243,7 @@ int daemon_new(const DaemonConfig *cfg, Daemon **ret) {
         r = inotify_new(d->event, &d->inotify);
         if (r < 0)
                 goto fail;
+        (void) setup_device_watchers(d);
         r = reconciler_new(d->event, d->store, d->rt, &cfg->reconciler, &hooks, &d->rec);
         if (r < 0)
                 goto fail;
@@ -219,6 +264,8 @@ Daemon *daemon_free(Daemon *d) {
         reconciler_free(d->rec);
         d->definitions_watch = dir_watcher_free(d->definitions_watch);
         inotify_free(d->inotify);
+        udev_watch_free(d->udev);
+        mounts_free(d->mounts);
         store_free(d->store);
         runtime_free(d->rt);
         sd_event_source_disable_unref(d->watchdog);

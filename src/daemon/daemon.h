@@ -7,6 +7,8 @@
 #include "conf/store.h"
 #include "reconcile/reconciler.h"
 #include "watch/inotify.h"
+#include "watch/mounts.h"
+#include "watch/udev.h"
 
 typedef struct DaemonConfig {
         char *definitions_dir;
@@ -22,6 +24,8 @@ typedef struct Daemon {
         Reconciler *rec;
         DirWatcher *definitions_watch;
         Inotify *inotify;
+        UdevWatch *udev;
+        Mounts *mounts;
 
         /* the control API */
         int control_fd;

@@ -184,7 +184,7 @@ static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
         }
         p->sizes = res->sizes;
         for (size_t i = 0; i < res->n_warnings; i++)
-                log_warning("Pool %s: %s", p->name, res->warnings[i]);
+                log_pool_warning(p->name, "Pool %s: %s", p->name, res->warnings[i]);
 }
 
 static void apply_named_refresh(Pool *p, JobCtx *c) {
@@ -288,11 +288,11 @@ static void job_done(void *data, int r, const Error *err) {
         case OP_ADOPT:
                 p->needs_adopt = false;
                 if (r >= 0 && c->active) {
-                        log_info("Pool %s: adopted (it was running)", p->name);
+                        log_pool_info(p->name, "Pool %s: adopted (it was running)", p->name);
                         pool_became_active(p, c->def, &c->refresh);
                 } else {
                         if (r < 0)
-                                log_warning("Pool %s: cannot adopt: %s", p->name,
+                                log_pool_warning(p->name, "Pool %s: cannot adopt: %s", p->name,
                                             err && err->message ? err->message : strerror(-r));
                         pool_became_inactive(p);
                 }

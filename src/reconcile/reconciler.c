@@ -165,7 +165,7 @@ void pool_set_phase(Pool *p, PoolPhase phase, const char *fmt, ...) {
         p->phase = phase;
         free(p->reason);
         p->reason = reason;
-        log_info("Pool %s: %s%s%s", p->name, pool_phase_to_string(phase), reason ? ": " : "",
+        log_pool_info(p->name, "Pool %s: %s%s%s", p->name, pool_phase_to_string(phase), reason ? ": " : "",
                  reason ? reason : "");
         if (p->rec->hooks.phase_changed)
                 p->rec->hooks.phase_changed(p->rec->hooks.userdata, p);
@@ -253,7 +253,7 @@ void pool_schedule_retry(Pool *p) {
         p->retry_timer = sd_event_source_disable_unref(p->retry_timer);
         if (sd_event_add_time_relative(p->rec->event, &p->retry_timer, CLOCK_MONOTONIC, delay, 0,
                                        on_retry, p) < 0)
-                log_warning("Pool %s: cannot schedule a retry", p->name);
+                log_pool_warning(p->name, "Pool %s: cannot schedule a retry", p->name);
 }
 
 void pool_cancel_retry(Pool *p) {
@@ -361,7 +361,7 @@ static void sync_with_store(Reconciler *rec) {
                 if (!p->persistent || store_find(rec->store, p->name))
                         continue;
                 /* Removed from the directory: no longer wanted at all. */
-                log_info("Pool %s: definition removed", p->name);
+                log_pool_info(p->name, "Pool %s: definition removed", p->name);
                 pool_def_free(p->def);
                 p->def = NULL;
                 p->persistent = false;
@@ -471,7 +471,7 @@ void reconciler_pool_dir_overflow(Reconciler *rec) {
 void reconciler_pool_dir_gone(Reconciler *rec, Pool *p) {
         if (!pool_is_active(p))
                 return;
-        log_warning("Pool %s: its directory went away", p->name);
+        log_pool_warning(p->name, "Pool %s: its directory went away", p->name);
         p->needs_full_refresh = true; /* the refresh fails and the pool stops */
         pool_mark_dirty(p);
 }
@@ -484,5 +484,17 @@ void reconciler_resync(Reconciler *rec) {
                 if (pool_is_active(p))
                         p->needs_full_refresh = true;
                 pool_mark_dirty(p);
+        }
+}
+
+void reconciler_storage_changed(Reconciler *rec) {
+        for (size_t i = 0; i < rec->n_pools; i++) {
+                Pool *p = rec->pools[i];
+
+                if (pool_is_wanted(p) && !pool_is_active(p) &&
+                    (p->phase == PHASE_WAITING || p->phase == PHASE_FAILED)) {
+                        p->retry_now = true;
+                        pool_mark_dirty(p);
+                }
         }
 }

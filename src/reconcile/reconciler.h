@@ -115,6 +115,8 @@ void reconciler_pool_dir_entry(Reconciler *rec, Pool *p, const char *name);
 void reconciler_pool_dir_overflow(Reconciler *rec);
 void reconciler_pool_dir_gone(Reconciler *rec, Pool *p);
 void reconciler_resync(Reconciler *rec);
+/* A device or a mount changed: pools waiting for their storage look again at once. */
+void reconciler_storage_changed(Reconciler *rec);
 
 /* Clients' requests. Synchronous ones return a negative errno with err set; asynchronous
  * ones call done once the work is finished (or fail at once, without calling done). */

@@ -8,7 +8,8 @@
 
 /* Logging: to stderr, prefixed with the program name, at or above the level set by
  * log_set_max_level() or the POOLD_LOG_LEVEL environment variable (err, warning, info,
- * debug). The daemon adds the journal as a target later; callers do not change. */
+ * debug); straight to the journal, with structured fields, when stderr is connected to it
+ * (systemd sets JOURNAL_STREAM for services). */
 
 void log_setup(const char *program);
 void log_set_max_level(int level);
@@ -16,12 +17,19 @@ int log_get_max_level(void);
 int log_level_from_string(const char *s);
 
 /* Logs the message (with %m expanding to strerror(-error)) and returns error, which is
- * expected to be a negative errno, so that "return log_error_errno(r, ...)" works. */
-int log_internal(int level, int error, const char *file, int line, const char *func,
-                 const char *fmt, ...) _printf_(6, 7);
+ * expected to be a negative errno, so that "return log_error_errno(r, ...)" works. pool, when
+ * not NULL, names the pool the message is about: a POOL= field in the journal, so
+ * `journalctl POOL=name` shows one pool's history. */
+int log_internal(int level, int error, const char *pool, const char *file, int line,
+                 const char *func, const char *fmt, ...) _printf_(7, 8);
 
 #define log_full_errno(level, error, ...) \
-        log_internal((level), (error), __FILE__, __LINE__, __func__, __VA_ARGS__)
+        log_internal((level), (error), NULL, __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define log_pool_full(level, pool, ...) \
+        log_internal((level), 0, (pool), __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define log_pool_info(pool, ...) log_pool_full(LOG_INFO, pool, __VA_ARGS__)
+#define log_pool_warning(pool, ...) log_pool_full(LOG_WARNING, pool, __VA_ARGS__)
+#define log_pool_error(pool, ...) log_pool_full(LOG_ERR, pool, __VA_ARGS__)
 
 #define log_debug(...) log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)
 #define log_info(...) log_full_errno(LOG_INFO, 0, __VA_ARGS__)
