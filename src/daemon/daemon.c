@@ -84,7 +84,7 @@ static void on_definition_file(void *userdata, const char *subdir, const char *n
         Daemon *d = userdata;
 
         if (subdir)
-                reconciler_autostart_changed(d->rec);
+                reconciler_autostart_changed(d->rec, name);
         else
                 reconciler_definition_changed(d->rec, name);
 }

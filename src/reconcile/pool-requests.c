@@ -177,6 +177,11 @@ int pool_set_autostart(Pool *p, bool autostart, Error *err) {
         if (r < 0)
                 return error_set_errno(err, r, 0, "cannot set autostart of pool '%s': %s",
                                        p->name, strerror(-r));
+        /* virsh pool-autostart --disable never stopped a running pool: keep it wanted by
+         * an explicit start (a link removed by hand, instead, is a change of the desired
+         * state and stops the pool). */
+        if (!autostart && pool_is_active(p) && p->intent == INTENT_NONE)
+                set_intent(p, INTENT_START);
         p->autostart = autostart;
         p->retry_now = true;
         pool_mark_dirty(p);

@@ -431,12 +431,9 @@ void reconciler_definition_changed(Reconciler *rec, const char *file) {
                 sync_with_store(rec);
 }
 
-void reconciler_autostart_changed(Reconciler *rec) {
-        for (size_t i = 0; i < rec->store->n_pools; i++) {
-                StoredPool *sp = rec->store->pools[i];
-                (void) store_reload_file(rec->store, sp->file);
-        }
-        sync_with_store(rec);
+void reconciler_autostart_changed(Reconciler *rec, const char *link) {
+        /* autostart/NAME.xml changed: only NAME.xml is read again (it re-judges its link). */
+        reconciler_definition_changed(rec, link);
 }
 
 void reconciler_definitions_overflow(Reconciler *rec) {

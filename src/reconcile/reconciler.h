@@ -109,7 +109,7 @@ const char *reconciler_status_line(Reconciler *rec); /* "3 running, 1 waiting, 0
 
 /* Events from the watchers. */
 void reconciler_definition_changed(Reconciler *rec, const char *file);
-void reconciler_autostart_changed(Reconciler *rec);
+void reconciler_autostart_changed(Reconciler *rec, const char *link);
 void reconciler_definitions_overflow(Reconciler *rec);
 void reconciler_pool_dir_entry(Reconciler *rec, Pool *p, const char *name);
 void reconciler_pool_dir_overflow(Reconciler *rec);

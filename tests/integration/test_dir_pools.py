@@ -205,3 +205,30 @@ def test_definition_changed_while_running_is_pending_until_restart(daemon, tmp_r
     daemon.ctl("pool-destroy", "chg")
     daemon.ctl("pool-start", "chg")
     assert daemon.volumes("chg") == ["in-b.img"]
+
+
+def test_autostart_link_added_starts_and_removed_stops_the_pool(daemon, tmp_root):
+    path = make_pool_dir(tmp_root, "link")
+    daemon.write_def("link", dir_pool_xml("link", path))
+    daemon.start()
+    wait_for(lambda: daemon.pools().get("link") == ("inactive", "no"), what="link defined")
+    os.makedirs(os.path.join(daemon.defs, "autostart"), exist_ok=True)
+    os.symlink(os.path.join(daemon.defs, "link.xml"),
+               os.path.join(daemon.defs, "autostart", "link.xml"))
+    wait_for(lambda: daemon.pools().get("link") == ("active", "yes"), what="link started")
+    os.unlink(os.path.join(daemon.defs, "autostart", "link.xml"))
+    wait_for(lambda: daemon.pools().get("link") == ("inactive", "no"), what="link stopped")
+
+
+def test_pool_autostart_disable_keeps_a_running_pool_running_as_virsh_does(daemon, tmp_root):
+    path = make_pool_dir(tmp_root, "keep")
+    daemon.write_def("keep", dir_pool_xml("keep", path), autostart=True)
+    daemon.start()
+    wait_for(lambda: daemon.pools().get("keep") == ("active", "yes"), what="keep running")
+    out = daemon.ctl("pool-autostart", "--disable", "keep").stdout
+    assert out == "Pool keep unmarked as autostarted\n\n"
+    assert not os.path.lexists(os.path.join(daemon.defs, "autostart", "keep.xml"))
+    assert daemon.pools().get("keep") == ("active", "no")
+    assert daemon.ctl("pool-autostart", "keep").stdout == "Pool keep marked as autostarted\n\n"
+    assert os.path.realpath(os.path.join(daemon.defs, "autostart", "keep.xml")) == \
+        os.path.join(daemon.defs, "keep.xml")
