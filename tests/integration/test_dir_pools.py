@@ -232,3 +232,20 @@ def test_pool_autostart_disable_keeps_a_running_pool_running_as_virsh_does(daemo
     assert daemon.ctl("pool-autostart", "keep").stdout == "Pool keep marked as autostarted\n\n"
     assert os.path.realpath(os.path.join(daemon.defs, "autostart", "keep.xml")) == \
         os.path.join(daemon.defs, "keep.xml")
+
+
+def test_types_without_a_backend_parse_and_say_they_are_unsupported(daemon, tmp_root):
+    daemon.write_def("usb", "<pool type='fs'>\n  <name>usb</name>\n  <source>\n"
+                            "    <device path='/dev/disk/by-uuid/1234-5678'/>\n  </source>\n"
+                            "  <target>\n    <path>/srv/usb</path>\n  </target>\n</pool>\n",
+                     autostart=True)
+    daemon.start()
+    assert daemon.pools().get("usb") == ("inactive", "yes")
+    out = daemon.ctl("status", "usb").stdout
+    assert " failed " in out and "unsupported pool type 'fs'" in out
+    r = daemon.ctl("pool-start", "usb", check=False)
+    assert r.returncode == 1
+    assert r.stderr == ("error: Failed to start pool usb\n"
+                        "error: unsupported storage pool type 'fs'\n")
+    assert "<device path='/dev/disk/by-uuid/1234-5678'/>" in daemon.ctl("pool-dumpxml",
+                                                                         "usb").stdout
