@@ -33,6 +33,8 @@ static const Command commands[] = {
         { "vol-list", cmd_vol_list, "<pool> [--details]", "list volumes" },
         { "status", cmd_status, "[POOL...]",
           "each pool's phase, reason, since when, next retry, pending change" },
+        { "wait", cmd_wait, "POOL... [--timeout SEC]",
+          "wait until every named pool is running (0), or fail after SEC seconds" },
         { "validate", cmd_validate, "[--print] [--pool POOLFILE] FILE...",
           "check definitions offline; print them in canonical form" },
 };

@@ -32,3 +32,4 @@ int cmd_vol_create_as(int argc, char *argv[], const GlobalOptions *g);
 int cmd_vol_delete(int argc, char *argv[], const GlobalOptions *g);
 int cmd_vol_list(int argc, char *argv[], const GlobalOptions *g);
 int cmd_status(int argc, char *argv[], const GlobalOptions *g);
+int cmd_wait(int argc, char *argv[], const GlobalOptions *g);
