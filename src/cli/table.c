@@ -71,7 +71,8 @@ static size_t width_of(const char *s) {
 void table_print(Table *t, FILE *f, bool quiet) {
         size_t *widths = xcalloc(t->n_columns, sizeof(size_t)), dashes = 0;
 
-        for (size_t r = 0; r < t->n_rows; r++)
+        /* virsh -q leaves the header out of the widths too. */
+        for (size_t r = quiet ? 1 : 0; r < t->n_rows; r++)
                 for (size_t c = 0; c < t->n_columns; c++) {
                         size_t w = width_of(t->cells[r * t->n_columns + c]);
                         if (w > widths[c])

@@ -126,8 +126,10 @@ static int cmp_pool_names(const void *a, const void *b) {
 Pool **reconciler_pools_sorted(Reconciler *rec, size_t *ret_n) {
         Pool **arr = xcalloc(rec->n_pools + 1, sizeof(Pool *));
 
-        memcpy(arr, rec->pools, rec->n_pools * sizeof(Pool *));
-        qsort(arr, rec->n_pools, sizeof(Pool *), cmp_pool_names);
+        if (rec->n_pools > 0) {
+                memcpy(arr, rec->pools, rec->n_pools * sizeof(Pool *));
+                qsort(arr, rec->n_pools, sizeof(Pool *), cmp_pool_names);
+        }
         *ret_n = rec->n_pools;
         return arr;
 }
