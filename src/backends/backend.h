@@ -60,6 +60,13 @@ enum {
         VOL_RESIZE_DELTA = 1 << 1,
         VOL_RESIZE_SHRINK = 1 << 2,
 };
+/* libvirt's VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM and VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM. */
+enum {
+        VOL_UPLOAD_SPARSE = 1 << 0,
+};
+enum {
+        VOL_DOWNLOAD_SPARSE = 1 << 0,
+};
 
 typedef enum WipeAlgorithm {
         WIPE_ZERO,
@@ -121,6 +128,17 @@ typedef struct Backend {
         /* Re-reads one volume (vol-info, vol-dumpxml): -ENOENT when it is gone. */
         int (*vol_refresh)(const PoolDef *def, const char *name, FoundVolume *ret,
                            Error *err);
+        /* vol-upload: writes what fd holds, read from its current position, into the volume
+         * from offset on. length > 0 bounds it: more data than that is an error (as in
+         * libvirt, after length bytes were written). VOL_UPLOAD_SPARSE makes holes and zero
+         * blocks of fd holes of the volume. Never shrinks the volume. */
+        int (*vol_upload)(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+                          uint64_t length, unsigned flags, Error *err);
+        /* vol-download: writes the volume's bytes from offset on (length > 0: at most that
+         * many) to fd, at its current position. VOL_DOWNLOAD_SPARSE skips the volume's holes:
+         * a regular file gets holes there, anything else zeros. */
+        int (*vol_download)(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+                            uint64_t length, unsigned flags, Error *err);
 
         int (*dependencies)(const PoolDef *def, PoolDeps *ret);
 } Backend;

@@ -13,6 +13,8 @@
 #include <inttypes.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -989,7 +991,8 @@ static int file_sync(int fd, const char *path, Error *err) {
 static int raw_verify(const VolDef *req, unsigned flags, Error *err) {
         if (flags & VOL_CREATE_PREALLOC_METADATA)
                 return error_set_errno(err, -EOPNOTSUPP, 0,
-                                       "metadata preallocation is not supported for raw volumes");
+                                       "Operation not supported: metadata preallocation is not "
+                                       "supported for raw volumes");
         if (req->backing)
                 return error_set_errno(err, -EOPNOTSUPP, 0,
                                        "backing storage not supported for raw volumes");
@@ -1737,11 +1740,11 @@ static int resize_target(uint64_t current, uint64_t allocation, uint64_t capacit
          * last block; only a shrink can go below the allocation. */
         if (want < current && want < allocation)
                 return error_set_errno(err, -EINVAL, 0,
-                                       "can't shrink capacity below existing allocation");
+                                       "invalid argument: can't shrink capacity below existing allocation");
         if (want < current && !(flags & VOL_RESIZE_SHRINK))
                 return error_set_errno(err, -EINVAL, 0,
-                                       "Can't shrink capacity below current capacity unless "
-                                       "shrink flag explicitly specified");
+                                       "invalid argument: Can't shrink capacity below current "
+                                       "capacity unless shrink flag explicitly specified");
         *ret = want;
         return 0;
 }
@@ -1870,7 +1873,7 @@ static int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm alg
         int r;
 
         if (algorithm == WIPE_TRIM)
-                return error_set_errno(err, -EOPNOTSUPP, 0, "'trim' algorithm not supported");
+                return error_set_errno(err, -EOPNOTSUPP, 0, "argument unsupported: 'trim' algorithm not supported");
         if (!wipe_algorithm_to_string(algorithm))
                 return error_set_errno(err, -EINVAL, 0, "unsupported algorithm %d",
                                        (int) algorithm);
@@ -1887,6 +1890,424 @@ static int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm alg
         if (algorithm == WIPE_ZERO)
                 return wipe_zero(fd, &st, path, err);
         return wipe_scrub(dirfd, vol->name, algorithm, err);
+}
+
+/* ---- Uploading and downloading ----------------------------------------------------------- */
+
+/* Opens an existing volume to read its data: a regular file or a block device, never through
+ * a symlink (what a link points to is outside the pool's care). */
+static int vol_open_ro(int dirfd, const char *name, const char *path, struct stat *ret_st,
+                       uint64_t *ret_size, Error *err) {
+        _cleanup_close_ int fd = -1;
+        off_t size;
+        int r;
+
+        fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                if (r == -ENOENT)
+                        return error_set_errno(err, r, 0, "no storage vol with matching name '%s'",
+                                               name);
+                if (r == -ELOOP)
+                        return error_set_errno(err, r, 0,
+                                               "cannot download '%s': it is a symbolic link, and "
+                                               "poold does not follow links out of a pool",
+                                               path);
+                return error_set_errno(err, r, 0,
+                                       "Failed to open storage volume with path '%s': %s", path,
+                                       strerror(-r));
+        }
+        if (fstat(fd, ret_st) < 0) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "cannot stat '%s': %s", path, strerror(-r));
+        }
+        if (!S_ISREG(ret_st->st_mode) && !S_ISBLK(ret_st->st_mode))
+                return error_set_errno(err, -EOPNOTSUPP, 0,
+                                       "cannot download '%s': only file and block volumes hold "
+                                       "data to download",
+                                       path);
+        size = S_ISREG(ret_st->st_mode) ? ret_st->st_size : lseek(fd, 0, SEEK_END);
+        if (size < 0) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "failed to seek to end of %s: %s", path,
+                                       strerror(-r));
+        }
+        *ret_size = (uint64_t) size;
+        return TAKE_FD(fd);
+}
+
+/* Waits until a client's descriptor, which may be non-blocking, is ready. */
+static int fd_wait(int fd, short events) {
+        struct pollfd p = {.fd = fd, .events = events};
+
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+                return -errno;
+        return 0;
+}
+
+/* read() from a client's descriptor (a file, a pipe): what it gives, 0 at its end. */
+static ssize_t read_some(int fd, char *buf, size_t len) {
+        for (;;) {
+                ssize_t n = read(fd, buf, len);
+                int r;
+
+                if (n >= 0)
+                        return n;
+                if (errno == EINTR)
+                        continue;
+                if (errno != EAGAIN)
+                        return -errno;
+                r = fd_wait(fd, POLLIN);
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* write() all of buf to a client's descriptor at its current position. */
+static int write_all(int fd, const char *buf, size_t len) {
+        while (len > 0) {
+                ssize_t n = write(fd, buf, len);
+                int r;
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EAGAIN) {
+                        r = fd_wait(fd, POLLOUT);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -EIO;
+                buf += n;
+                len -= (size_t) n;
+        }
+        return 0;
+}
+
+/* Writing to a pipe whose reader is gone must fail with EPIPE, not kill poold: SIGPIPE is
+ * blocked in this thread while a transfer runs, and one it raised is taken back after. */
+static bool sigpipe_block(sigset_t *old) {
+        sigset_t ss;
+
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGPIPE);
+        if (pthread_sigmask(SIG_BLOCK, &ss, old) != 0)
+                return false;
+        return !sigismember(old, SIGPIPE);
+}
+
+static void sigpipe_restore(const sigset_t *old, bool blocked) {
+        struct timespec zero = {};
+        sigset_t ss;
+
+        if (!blocked)
+                return;
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGPIPE);
+        while (sigtimedwait(&ss, NULL, &zero) > 0)
+                ;
+        (void) pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Where a download goes: a client's descriptor, written at its own position. A regular file
+ * gets the holes it skips as holes (lseek), anything else (a pipe, a block device) zeros. */
+typedef struct Sink {
+        int fd;
+        bool seekable;
+        bool ends_in_hole;
+} Sink;
+
+static int sink_write(Sink *k, const char *buf, size_t len) {
+        k->ends_in_hole = false;
+        return write_all(k->fd, buf, len);
+}
+
+static int sink_skip(Sink *k, uint64_t len) {
+        _cleanup_free_ char *zeros = NULL;
+        int r;
+
+        if (k->seekable) {
+                if (lseek(k->fd, (off_t) len, SEEK_CUR) < 0)
+                        return -errno;
+                k->ends_in_hole = true;
+                return 0;
+        }
+        zeros = xcalloc(1, IO_CHUNK);
+        while (len > 0) {
+                size_t n = (size_t) u64_min(len, IO_CHUNK);
+
+                r = write_all(k->fd, zeros, n);
+                if (r < 0)
+                        return r;
+                len -= n;
+        }
+        return 0;
+}
+
+/* A hole at the end exists only once the file is as long as it. */
+static int sink_finish(Sink *k) {
+        struct stat st;
+        off_t end;
+
+        if (!k->ends_in_hole)
+                return 0;
+        end = lseek(k->fd, 0, SEEK_CUR);
+        if (end < 0 || fstat(k->fd, &st) < 0)
+                return -errno;
+        if (st.st_size < end && ftruncate(k->fd, end) < 0)
+                return -errno;
+        return 0;
+}
+
+/* The next data of src at or after at, before end: [*ret_data, *ret_hole). Without sparse
+ * (or where the file system cannot tell), everything is data. */
+static void next_data(int src, bool sparse, uint64_t at, uint64_t end, uint64_t *ret_data,
+                      uint64_t *ret_hole) {
+        off_t data, hole;
+
+        *ret_data = at;
+        *ret_hole = end;
+        if (!sparse)
+                return;
+        data = lseek(src, (off_t) at, SEEK_DATA);
+        if (data < 0) {
+                if (errno == ENXIO) /* only a hole is left */
+                        *ret_data = end;
+                return;
+        }
+        *ret_data = u64_min((uint64_t) data, end);
+        hole = lseek(src, data, SEEK_HOLE);
+        if (hole >= 0)
+                *ret_hole = u64_min((uint64_t) hole, end);
+}
+
+static int download_range(int src, Sink *k, uint64_t from, uint64_t to, const char *path,
+                          Error *err) {
+        _cleanup_free_ char *buf = xmalloc(IO_CHUNK);
+        int r;
+
+        while (from < to) {
+                ssize_t n = pread(src, buf, (size_t) u64_min(to - from, IO_CHUNK), (off_t) from);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        return error_set_errno(err, r, 0, "failed reading from '%s': %s", path,
+                                               strerror(-r));
+                }
+                if (n == 0)
+                        return 0; /* the volume shrank meanwhile: what it has is sent */
+                r = sink_write(k, buf, (size_t) n);
+                if (r < 0)
+                        return error_set_errno(err, r, 0, "cannot write to stream: %s",
+                                               strerror(-r));
+                from += (uint64_t) n;
+        }
+        return 0;
+}
+
+static int download(int src, const struct stat *st, uint64_t size, int fd, uint64_t offset,
+                    uint64_t length, unsigned flags, const char *path, Error *err) {
+        bool sparse = (flags & VOL_DOWNLOAD_SPARSE) && S_ISREG(st->st_mode);
+        uint64_t end = size, at = offset;
+        struct stat out;
+        Sink k;
+        int r;
+
+        if (fstat(fd, &out) < 0) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "cannot stat the download's file: %s",
+                                       strerror(-r));
+        }
+        k = (Sink){.fd = fd, .seekable = S_ISREG(out.st_mode)};
+        if (length > 0 && offset < end && length < end - offset)
+                end = offset + length;
+        while (at < end) {
+                uint64_t data, hole;
+
+                next_data(src, sparse, at, end, &data, &hole);
+                if (data > at && (r = sink_skip(&k, data - at)) < 0)
+                        return error_set_errno(err, r, 0, "cannot write to stream: %s",
+                                               strerror(-r));
+                r = download_range(src, &k, data, hole, path, err);
+                if (r < 0)
+                        return r;
+                at = hole;
+        }
+        r = sink_finish(&k);
+        if (r < 0)
+                return error_set_errno(err, r, 0, "cannot write to stream: %s", strerror(-r));
+        return 0;
+}
+
+static int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+                            uint64_t length, unsigned flags, Error *err) {
+        _cleanup_close_ int dirfd = -1, src = -1;
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        uint64_t size = 0;
+        sigset_t old;
+        bool blocked;
+        int r;
+
+        r = vol_name_verify(vol->name, false, err);
+        if (r < 0)
+                return r;
+        dirfd = target_open(def, err);
+        if (dirfd < 0)
+                return dirfd;
+        path = path_join(def->target_path, vol->name);
+        src = vol_open_ro(dirfd, vol->name, path, &st, &size, err);
+        if (src < 0)
+                return src;
+        blocked = sigpipe_block(&old);
+        r = download(src, &st, size, fd, offset, length, flags, path, err);
+        sigpipe_restore(&old, blocked);
+        return r;
+}
+
+/* Makes [offset, offset + len) of dst read as zeros without data: a hole where the file
+ * system can punch one, zeros written where it cannot. */
+static int punch_range(int dst, uint64_t offset, uint64_t len, const char *path, Error *err) {
+        int r;
+
+        if (len == 0)
+                return 0;
+        if (fallocate(dst, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t) offset,
+                      (off_t) len) == 0)
+                return 0;
+        r = -errno;
+        if (r != -EOPNOTSUPP && r != -ENOSYS)
+                return error_set_errno(err, r, 0, "cannot punch a hole in '%s': %s", path,
+                                       strerror(-r));
+        return write_zeros(dst, offset, len, path, err);
+}
+
+/* Writes one chunk of an upload; with sparse, its zero blocks become holes. */
+static int upload_chunk(int dst, const char *buf, size_t n, uint64_t offset, bool sparse,
+                        const char *path, Error *err) {
+        int r;
+
+        for (size_t at = 0; at < n;) {
+                size_t len = (size_t) u64_min(sparse ? ZERO_CHECK_CHUNK : n, n - at);
+                bool zero = sparse && is_zero(buf + at, len);
+
+                /* a run of blocks of one kind at once */
+                while (sparse && at + len < n) {
+                        size_t next = (size_t) u64_min(ZERO_CHECK_CHUNK, n - at - len);
+                        if (is_zero(buf + at + len, next) != zero)
+                                break;
+                        len += next;
+                }
+                r = zero ? punch_range(dst, offset + at, len, path, err)
+                         : pwrite_full(dst, buf + at, len, offset + at);
+                if (r < 0)
+                        return zero ? r
+                                    : error_set_errno(err, r, 0, "cannot write to '%s': %s", path,
+                                                      strerror(-r));
+                at += len;
+        }
+        return 0;
+}
+
+/* The size of the hole of a regular file fd at its position, up to max bytes: 0 where data
+ * is (or where the file system cannot tell). */
+static uint64_t input_hole(int fd, uint64_t max) {
+        off_t at = lseek(fd, 0, SEEK_CUR), data;
+        struct stat st;
+
+        if (at < 0 || max == 0)
+                return 0;
+        data = lseek(fd, at, SEEK_DATA);
+        if (data < 0 && errno == ENXIO && fstat(fd, &st) == 0 && st.st_size > at)
+                data = st.st_size; /* a hole up to the end */
+        (void) lseek(fd, at, SEEK_SET);
+        if (data <= at)
+                return 0;
+        return u64_min((uint64_t) (data - at), max);
+}
+
+static int upload(int dst, int fd, uint64_t offset, uint64_t length, unsigned flags,
+                  const char *path, Error *err) {
+        bool sparse = flags & VOL_UPLOAD_SPARSE, seekable_hole;
+        _cleanup_free_ char *buf = xmalloc(IO_CHUNK);
+        uint64_t done = 0;
+        struct stat in, st;
+        int r;
+
+        if (offset > (uint64_t) INT64_MAX || (length > 0 && length > (uint64_t) INT64_MAX - offset))
+                return error_set_errno(err, -EINVAL, 0, "Unable to seek %s to %" PRIu64 ": %s",
+                                       path, offset, strerror(EINVAL));
+        seekable_hole = sparse && fstat(fd, &in) == 0 && S_ISREG(in.st_mode);
+        for (;;) {
+                uint64_t left = length > 0 ? length - done : UINT64_MAX, hole;
+                ssize_t n;
+
+                if (length > 0 && left == 0) {
+                        /* libvirt's stream refuses what goes past its length */
+                        n = read_some(fd, buf, 1);
+                        if (n > 0)
+                                return error_set_errno(err, -ENOSPC, 0,
+                                                       "cannot write to stream: %s",
+                                                       strerror(ENOSPC));
+                        break;
+                }
+                hole = seekable_hole ? input_hole(fd, left) : 0;
+                if (hole > 0) {
+                        r = punch_range(dst, offset + done, hole, path, err);
+                        if (r < 0)
+                                return r;
+                        if (lseek(fd, (off_t) hole, SEEK_CUR) < 0) {
+                                r = -errno;
+                                return error_set_errno(err, r, 0, "cannot read data to upload: %s",
+                                                       strerror(-r));
+                        }
+                        done += hole;
+                        continue;
+                }
+                n = read_some(fd, buf, (size_t) u64_min(left, IO_CHUNK));
+                if (n < 0)
+                        return error_set_errno(err, (int) n, 0, "cannot read data to upload: %s",
+                                               strerror((int) -n));
+                if (n == 0)
+                        break;
+                r = upload_chunk(dst, buf, (size_t) n, offset + done, sparse, path, err);
+                if (r < 0)
+                        return r;
+                done += (uint64_t) n;
+        }
+        /* What was skipped at the end is part of the volume too. */
+        if (fstat(dst, &st) < 0 || ((uint64_t) st.st_size < offset + done &&
+                                    ftruncate(dst, (off_t) (offset + done)) < 0)) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "Failed to truncate file '%s': %s", path,
+                                       strerror(-r));
+        }
+        return file_sync(dst, path, err);
+}
+
+static int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+                          uint64_t length, unsigned flags, Error *err) {
+        _cleanup_close_ int dirfd = -1, dst = -1;
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        int r;
+
+        r = vol_name_verify(vol->name, false, err);
+        if (r < 0)
+                return r;
+        dirfd = target_open(def, err);
+        if (dirfd < 0)
+                return dirfd;
+        path = path_join(def->target_path, vol->name);
+        dst = vol_open_rw(dirfd, vol->name, path, "upload to", &st, err);
+        if (dst < 0)
+                return dst;
+        return upload(dst, fd, offset, length, flags, path, err);
 }
 
 static int dir_dependencies(const PoolDef *def, PoolDeps *ret) {
@@ -1911,5 +2332,7 @@ const Backend backend_dir = {
         .vol_resize = dir_vol_resize,
         .vol_wipe = dir_vol_wipe,
         .vol_refresh = dir_vol_refresh,
+        .vol_upload = dir_vol_upload,
+        .vol_download = dir_vol_download,
         .dependencies = dir_dependencies,
 };

@@ -6,6 +6,7 @@
 
 #include "cli/client.h"
 #include "cli/table.h"
+#include "conf/pool-types.h"
 #include "shared/fileio.h"
 #include "shared/size.h"
 
@@ -55,9 +56,12 @@ static int simple_pool_call(int argc, char *argv[], const GlobalOptions *g, cons
                 sd_bus_error_free(&e);
                 return 1;
         }
-        printf(ok_fmt, pool);
+        /* virsh prints these with vshPrintExtra: -q silences them. */
+        if (!g->quiet) {
+                printf(ok_fmt, pool);
+                putchar('\n');
+        }
 #pragma GCC diagnostic pop
-        putchar('\n');
         client_end(g);
         return 0;
 }
@@ -187,7 +191,8 @@ int cmd_pool_define(int argc, char *argv[], const GlobalOptions *g) {
         if (sd_bus_message_read(reply, "o", &path) < 0 ||
             sd_bus_path_decode(path, "/org/poold1/pool", &name) <= 0)
                 return 1;
-        printf("Pool %s defined from %s\n", name, file);
+        if (!g->quiet)
+                printf("Pool %s defined from %s\n", name, file);
         client_end(g);
         return 0;
 }
@@ -230,21 +235,30 @@ int cmd_pool_create(int argc, char *argv[], const GlobalOptions *g) {
         if (sd_bus_message_read(reply, "o", &path) < 0 ||
             sd_bus_path_decode(path, "/org/poold1/pool", &name) <= 0)
                 return 1;
-        printf("Pool %s created from %s\n", name, file);
+        if (!g->quiet)
+                printf("Pool %s created from %s\n", name, file);
         client_end(g);
         return 0;
 }
 
 int cmd_pool_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
-        static const struct option opts[] = { { "inactive", no_argument, NULL, 'i' }, {} };
+        static const struct option opts[] = {
+                { "inactive", no_argument, NULL, 'i' },
+                { "xpath", required_argument, NULL, 'x' },
+                { "wrap", no_argument, NULL, 'w' },
+                {},
+        };
         _cleanup_bus_ sd_bus *bus = NULL;
         _cleanup_msg_ sd_bus_message *reply = NULL;
         _cleanup_free_ char *path = NULL;
         uint32_t flags = 0;
-        const char *xml;
+        const char *xml, *xpath = NULL;
+        bool wrap = false;
 
         FOR_OPTIONS(c, argc, argv, opts) switch (c) {
                 case 'i': flags |= 1; break;
+                case 'x': xpath = optarg; break;
+                case 'w': wrap = true; break;
                 default: return 1;
                 }
         if (need_args(argc, argv, 1, "<pool>") < 0)
@@ -254,7 +268,11 @@ int cmd_pool_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
         if (client_call(bus, path, POOL_IFACE, "GetXMLDesc", &reply, NULL, "u", flags) < 0 ||
             sd_bus_message_read(reply, "s", &xml) < 0)
                 return 1;
-        fputs(xml, stdout);
+        if (xpath) {
+                if (dumpxml_print_xpath(xml, xpath, wrap) < 0)
+                        return 1;
+        } else
+                fputs(xml, stdout);
         client_end(g);
         return 0;
 }
@@ -273,6 +291,19 @@ static const char *virsh_state(const PoolRow *p) {
         if (streq(p->phase, "building"))
                 return "building";
         return "inactive";
+}
+
+/* --type takes virsh's comma-separated list of known pool types. */
+static int check_pool_types(const char *types) {
+        _cleanup_free_ char *copy = xstrdup(types);
+        char *save = NULL;
+
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                if (pool_type_from_string(t) < 0) {
+                        fprintf(stderr, "error: Invalid pool type '%s'\n", t);
+                        return -EINVAL;
+                }
+        return 0;
 }
 
 int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
@@ -314,10 +345,18 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                 case O_NAME: name = true; break;
                 default: return 1;
                 }
-        if (details && (uuid || name)) {
-                fprintf(stderr, "error: --details is incompatible with --uuid and --name\n");
+        /* virsh's checks, in virsh's order and words. */
+        if (all && inactive) {
+                fprintf(stderr, "error: Options --all and --inactive are mutually exclusive\n");
                 return 1;
         }
+        if (details && (uuid || name)) {
+                fprintf(stderr, "error: Options --details and --%s are mutually exclusive\n",
+                        uuid ? "uuid" : "name");
+                return 1;
+        }
+        if (types && check_pool_types(types) < 0)
+                return 1;
         if (need_args(argc, argv, 0, "no argument") < 0 || client_connect(&bus) < 0)
                 return 1;
         if (client_call(bus, MANAGER_PATH, MANAGER_IFACE, "ListPools", &reply,

@@ -3,6 +3,7 @@
 #include "daemon/daemon.h"
 #include "shared/log.h"
 #include "shared/uuid-util.h"
+#include "shared/xml-writer.h"
 
 /* ---- replies that wait for a job ---- */
 
@@ -232,6 +233,82 @@ static int method_get_status(sd_bus_message *m, void *userdata, sd_bus_error *e)
         return r;
 }
 
+/* One <enum> of format names, in the table's order. */
+static void caps_format_enum(XmlWriter *w, const char *name, const char *const *values) {
+        xml_writer_printf(w, "<enum name='%s'>\n", name);
+        xml_writer_indent(w, 2);
+        for (size_t i = 0; values[i]; i++)
+                xml_writer_escape(w, "<value>%s</value>\n", values[i]);
+        xml_writer_indent(w, -2);
+        xml_writer_printf(w, "</enum>\n");
+}
+
+/* <poolOptions> or <volOptions>: the default format, then every format. */
+static void caps_format_options(XmlWriter *w, const char *element, const char *enum_name,
+                                const char *const *values, int default_format) {
+        xml_writer_printf(w, "<%s>\n", element);
+        xml_writer_indent(w, 2);
+        xml_writer_escape(w, "<defaultFormat type='%s'/>\n", values[default_format]);
+        caps_format_enum(w, enum_name, values);
+        xml_writer_indent(w, -2);
+        xml_writer_printf(w, "</%s>\n", element);
+}
+
+/* libvirt's storage pool capabilities document (storagepoolcaps.rng): every pool type
+ * libvirt knows, in libvirt's order, each with its source and volume formats as the
+ * definitions' parser reads them (pool-types.c), and supported='yes' when this build has a
+ * backend for it. The layout is libvirt's, an empty <pool> included. */
+static char *pool_capabilities_format(void) {
+        XmlWriter w;
+
+        xml_writer_init(&w);
+        xml_writer_printf(&w, "<storagepoolCapabilities>\n");
+        xml_writer_indent(&w, 2);
+        for (PoolType t = 0; t < _POOL_TYPE_MAX; t++) {
+                const PoolTypeInfo *info = pool_type_info(t);
+                const char *const *vol_formats = vol_format_table(t);
+
+                xml_writer_printf(&w, "<pool type='%s' supported='%s'>\n", info->name,
+                                  backend_for(t) ? "yes" : "no");
+                xml_writer_indent(&w, 2);
+                if (info->formats)
+                        caps_format_options(&w, "poolOptions", "sourceFormatType", info->formats,
+                                            info->default_format);
+                if (vol_formats)
+                        caps_format_options(&w, "volOptions", "targetFormatType", vol_formats,
+                                            vol_format_default(t));
+                xml_writer_indent(&w, -2);
+                xml_writer_printf(&w, "</pool>\n");
+        }
+        xml_writer_indent(&w, -2);
+        xml_writer_printf(&w, "</storagepoolCapabilities>\n");
+        return xml_writer_finish(&w, NULL);
+}
+
+static int method_get_capabilities(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        _cleanup_free_ char *caps = pool_capabilities_format();
+
+        return sd_bus_reply_method_return(m, "s", caps);
+}
+
+/* virsh find-storage-pool-sources: no backend of this build can discover sources yet, so
+ * every known type gets libvirt's answer for a backend without findPoolSources. */
+static int method_find_pool_sources(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        const char *type, *spec;
+        int r;
+
+        r = sd_bus_message_read(m, "ss", &type, &spec);
+        if (r < 0)
+                return r;
+        if (pool_type_from_string(type) < 0)
+                return sd_bus_error_setf(e, "org.poold1.Error.Failed",
+                                         "internal error: unknown storage pool type %s", type);
+        return sd_bus_error_setf(e, "org.poold1.Error.NotSupported",
+                                 "this function is not supported by the connection driver: "
+                                 "pool type '%s' does not support source discovery",
+                                 type);
+}
+
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD("ListPools", "", "a(sssbbbsttt)", method_list_pools,
@@ -243,6 +320,10 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("CreatePool", "su", "o", method_create_pool, 0),
         SD_BUS_METHOD("Reload", "", "", method_reload, 0),
         SD_BUS_METHOD("GetStatus", "", "a(sssttss)", method_get_status,
+                      SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("GetCapabilities", "", "s", method_get_capabilities,
+                      SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("FindPoolSources", "ss", "s", method_find_pool_sources,
                       SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL("PoolEvent", "sss", 0),
         SD_BUS_SIGNAL("PhaseChanged", "sss", 0),

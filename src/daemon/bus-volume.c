@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Volume objects: /org/poold1/pool/POOL/vol/VOLUME, served by a fallback vtable so 100,000
  * volumes cost nothing until someone asks for one. */
+#include <fcntl.h>
+
 #include "daemon/daemon.h"
 #include "shared/log.h"
 
@@ -146,13 +148,81 @@ static int method_vol_wipe(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         return queued(m, vol_request_wipe(vpool(v), v->def->name, a, on_vol_done, m, &err), &err);
 }
 
+/* A refresh that finds the file gone answers as libvirt's refreshVol does, by path. */
+typedef struct RefreshPending {
+        sd_bus_message *m;
+        char *path;
+} RefreshPending;
+
+static void on_refresh_done(void *userdata, int r, const Error *err) {
+        RefreshPending *rp = userdata;
+
+        if (r == -ENOENT)
+                (void) sd_bus_reply_method_errorf(rp->m, "org.poold1.Error.NoSuchVolume",
+                                                  "Storage volume not found: no storage vol "
+                                                  "with matching path '%s'",
+                                                  rp->path);
+        else
+                on_vol_done(sd_bus_message_ref(rp->m), r, err);
+        sd_bus_message_unref(rp->m);
+        free(rp->path);
+        free(rp);
+}
+
 static int method_vol_refresh(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Volume *v = userdata;
         Error err = ERROR_INIT;
+        RefreshPending *rp = xcalloc(1, sizeof(*rp));
+        int r;
 
+        rp->m = sd_bus_message_ref(m);
+        rp->path = xstrdup(v->def->target.path ? v->def->target.path : v->def->name);
+        r = vol_request_refresh(vpool(v), v->def->name, on_refresh_done, rp, &err);
+        if (r < 0) {
+                on_refresh_done(rp, r, &err);
+                error_clear(&err);
+        }
+        return 1;
+}
+
+typedef int (*TransferRequest)(Pool *p, const char *name, int fd, uint64_t offset, uint64_t length,
+                               unsigned flags, OpDone done, void *userdata, Error *err);
+
+/* Upload and Download: (h fd, t offset, t length, u flags). The descriptor belongs to the
+ * message: the job gets its own copy. */
+static int vol_transfer(sd_bus_message *m, Volume *v, unsigned known_flags, const char *fn,
+                        TransferRequest request, sd_bus_error *e) {
+        _cleanup_close_ int copy = -1;
+        Error err = ERROR_INIT;
+        uint64_t offset, length;
+        uint32_t flags;
+        int fd, r;
+
+        r = sd_bus_message_read(m, "httu", &fd, &offset, &length, &flags);
+        if (r < 0)
+                return r;
+        if (flags & ~known_flags)
+                return sd_bus_error_setf(e, SD_BUS_ERROR_INVALID_ARGS,
+                                         "unsupported flags (0x%x) in function %s",
+                                         flags & ~known_flags, fn);
+        copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+                return sd_bus_error_set_errnof(e, errno, "cannot use the descriptor: %m");
         sd_bus_message_ref(m);
-        return queued(m, vol_request_refresh(vpool(v), v->def->name, on_vol_done, m, &err),
-                      &err);
+        r = request(vpool(v), v->def->name, copy, offset, length, flags, on_vol_done, m, &err);
+        if (r >= 0)
+                TAKE_FD(copy);
+        return queued(m, r, &err);
+}
+
+static int method_vol_upload(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        return vol_transfer(m, userdata, VOL_UPLOAD_SPARSE, "storageVolUpload", vol_request_upload,
+                            e);
+}
+
+static int method_vol_download(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+        return vol_transfer(m, userdata, VOL_DOWNLOAD_SPARSE, "storageVolDownload",
+                            vol_request_download, e);
 }
 
 static const sd_bus_vtable volume_vtable[] = {
@@ -171,6 +241,8 @@ static const sd_bus_vtable volume_vtable[] = {
         SD_BUS_METHOD("Resize", "tu", "", method_vol_resize, 0),
         SD_BUS_METHOD("Wipe", "s", "", method_vol_wipe, 0),
         SD_BUS_METHOD("Refresh", "", "", method_vol_refresh, 0),
+        SD_BUS_METHOD("Upload", "httu", "", method_vol_upload, 0),
+        SD_BUS_METHOD("Download", "httu", "", method_vol_download, 0),
         SD_BUS_VTABLE_END,
 };
 

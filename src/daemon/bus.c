@@ -205,6 +205,7 @@ static int on_connection(sd_event_source *s, int fd, uint32_t revents, void *use
         }
         if ((r = sd_bus_set_server(bus, 1, id)) < 0 ||
             (r = sd_bus_set_anonymous(bus, false)) < 0 ||
+            (r = sd_bus_negotiate_fds(bus, true)) < 0 || /* Volume.Upload and Download */
             (r = sd_bus_start(bus)) < 0 ||
             (r = sd_bus_attach_event(bus, d->event, SD_EVENT_PRIORITY_NORMAL)) < 0 ||
             (r = sd_bus_match_signal(bus, NULL, NULL, "/org/freedesktop/DBus/Local",

@@ -30,6 +30,8 @@ static void pool_op_free(PoolOp *op) {
         free(op->vol_name);
         pool_def_free(op->src_pool_def);
         vol_def_free(op->src_vol);
+        if (op->fd >= 0)
+                close(op->fd);
         free(op);
 }
 
@@ -57,7 +59,8 @@ static const char *op_name(OpType t) {
                 [OP_DELETE] = "deletion",      [OP_VOL_CREATE] = "volume creation",
                 [OP_VOL_CREATE_FROM] = "volume creation", [OP_VOL_DELETE] = "volume deletion",
                 [OP_VOL_RESIZE] = "volume resize", [OP_VOL_WIPE] = "volume wipe",
-                [OP_VOL_REFRESH] = "volume refresh",
+                [OP_VOL_REFRESH] = "volume refresh", [OP_VOL_UPLOAD] = "volume upload",
+                [OP_VOL_DOWNLOAD] = "volume download",
         };
         return names[t];
 }
@@ -98,6 +101,41 @@ static int work_adopt(JobCtx *c, Error *err) {
                 return r;
         c->active = 1;
         return work_refresh(c, err);
+}
+
+/* The volume as an upload left it, for job_done(); if it cannot be read now, job_done()
+ * queues a refresh of its name instead. */
+static void work_reread(JobCtx *c, const char *name) {
+        _cleanup_error_ Error e = ERROR_INIT;
+
+        if (c->be->vol_refresh && c->be->vol_refresh(c->def, name, &c->found, &e) < 0)
+                c->found = (FoundVolume){};
+}
+
+/* Uploads and downloads: the client's descriptor is closed as soon as the data moved, so a
+ * reader at the other end of a pipe sees its end before the reply. */
+static int work_transfer(JobCtx *c, Error *err) {
+        PoolOp *op = c->op;
+        int r;
+
+        if (c->type == OP_VOL_UPLOAD) {
+                if (!c->be->vol_upload)
+                        return error_set_errno(err, -EOPNOTSUPP, 0,
+                                               "storage pool doesn't support volume upload");
+                r = c->be->vol_upload(c->def, op->src_vol, op->fd, op->offset, op->length,
+                                      op->flags, err);
+        } else {
+                if (!c->be->vol_download)
+                        return error_set_errno(err, -EOPNOTSUPP, 0,
+                                               "storage pool doesn't support volume download");
+                r = c->be->vol_download(c->def, op->src_vol, op->fd, op->offset, op->length,
+                                        op->flags, err);
+        }
+        close(op->fd);
+        op->fd = -1;
+        if (r >= 0 && c->type == OP_VOL_UPLOAD)
+                work_reread(c, op->vol_name);
+        return r;
 }
 
 static int job_work(void *data, Error *err) {
@@ -146,6 +184,8 @@ static int job_work(void *data, Error *err) {
                 if (!be->vol_refresh)
                         return 0;
                 return be->vol_refresh(c->def, op->vol_name, &c->found, err);
+        case OP_VOL_UPLOAD:
+        case OP_VOL_DOWNLOAD: return work_transfer(c, err);
         }
         return -EINVAL;
 }
@@ -204,6 +244,23 @@ static void apply_named_refresh(Pool *p, JobCtx *c) {
                 }
         }
         p->sizes = c->sizes;
+}
+
+/* New data in a volume is a change worth an event, even where its size did not move. */
+static void apply_upload(Pool *p, JobCtx *c) {
+        const char *name = c->op->vol_name;
+
+        if (!pool_is_active(p))
+                return;
+        if (!c->found.def) {
+                reconciler_pool_dir_entry(p->rec, p, name);
+                return;
+        }
+        if (volume_table_put(&p->vols, TAKE_PTR(c->found.def), &c->found.st, p->live_def->type) ==
+            VOLUME_ADDED)
+                volume_emit(p, name, "Added");
+        else
+                volume_emit(p, name, "Changed");
 }
 
 static void watch_dir(Pool *p, bool on) {
@@ -386,6 +443,14 @@ static void job_done(void *data, int r, const Error *err) {
                         /* the volume changed: read it again */
                         reconciler_pool_dir_entry(p->rec, p, op->vol_name);
                 }
+                reply(op, r, err);
+                break;
+        case OP_VOL_UPLOAD:
+                if (r >= 0)
+                        apply_upload(p, c);
+                reply(op, r, err);
+                break;
+        case OP_VOL_DOWNLOAD:
                 reply(op, r, err);
                 break;
         }

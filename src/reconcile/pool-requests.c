@@ -11,6 +11,7 @@ static PoolOp *op_new(OpType type, unsigned flags, OpDone done, void *userdata) 
         op->flags = flags;
         op->done = done;
         op->userdata = userdata;
+        op->fd = -1;
         return op;
 }
 
@@ -37,6 +38,8 @@ void pool_ops_fail_all(Pool *p, int r, const char *message) {
                 free(op->vol_name);
                 pool_def_free(op->src_pool_def);
                 vol_def_free(op->src_vol);
+                if (op->fd >= 0)
+                        close(op->fd);
                 free(op);
         }
         p->ops_tail = NULL;
@@ -144,15 +147,15 @@ int pool_create_transient(Reconciler *rec, const char *xml, unsigned flags, OpDo
 int pool_undefine(Pool *p, Error *err) {
         int r;
 
-        if (!p->persistent)
-                return error_set_errno(err, -EINVAL, 0,
-                                       "Requested operation is not valid: pool '%s' is not "
-                                       "persistent",
-                                       p->name);
         if (pool_is_active(p) || p->job)
                 return error_set_errno(err, -EBUSY, 0,
                                        "Requested operation is not valid: storage pool '%s' is "
                                        "still active",
+                                       p->name);
+        if (!p->persistent)
+                return error_set_errno(err, -EINVAL, 0,
+                                       "Requested operation is not valid: pool '%s' is not "
+                                       "persistent",
                                        p->name);
         r = store_undefine(p->rec->store, p->name);
         if (r < 0)
@@ -172,7 +175,8 @@ int pool_set_autostart(Pool *p, bool autostart, Error *err) {
         int r;
 
         if (!p->persistent)
-                return error_set_errno(err, -EINVAL, 0, "cannot set autostart for transient pool");
+                return error_set_errno(err, -EINVAL, 0, "Requested operation is not valid: pool "
+                                       "has no config file");
         r = store_set_autostart(p->rec->store, p->name, autostart);
         if (r < 0)
                 return error_set_errno(err, r, 0, "cannot set autostart of pool '%s': %s",
@@ -231,7 +235,10 @@ int pool_request_build(Pool *p, unsigned flags, OpDone done, void *userdata, Err
 
 int pool_request_delete(Pool *p, OpDone done, void *userdata, Error *err) {
         if (pool_is_active(p))
-                return already_active(p, err);
+                return error_set_errno(err, -EALREADY, 0,
+                                       "Requested operation is not valid: storage pool '%s' is "
+                                       "still active",
+                                       p->name);
         if (!p->def)
                 return error_set_errno(err, -ENOENT, 0, "storage pool '%s' is not defined",
                                        p->name);
@@ -355,4 +362,33 @@ int vol_request_refresh(Pool *p, const char *name, OpDone done, void *userdata, 
         if (!pool_is_active(p))
                 return not_active(p, err);
         return vol_op(p, OP_VOL_REFRESH, name, 0, 0, 0, done, userdata, err);
+}
+
+static int vol_transfer(Pool *p, OpType type, const char *name, int fd, uint64_t offset,
+                        uint64_t length, unsigned flags, OpDone done, void *userdata, Error *err) {
+        VolDef *vol = NULL;
+        PoolOp *op;
+        int r = need_volume(p, name, &vol, err);
+
+        if (r < 0)
+                return r;
+        op = op_new(type, flags, done, userdata);
+        op->vol_name = xstrdup(name);
+        op->src_vol = vol;
+        op->fd = fd;
+        op->offset = offset;
+        op->length = length;
+        pool_enqueue(p, op);
+        return 0;
+}
+
+int vol_request_upload(Pool *p, const char *name, int fd, uint64_t offset, uint64_t length,
+                       unsigned flags, OpDone done, void *userdata, Error *err) {
+        return vol_transfer(p, OP_VOL_UPLOAD, name, fd, offset, length, flags, done, userdata, err);
+}
+
+int vol_request_download(Pool *p, const char *name, int fd, uint64_t offset, uint64_t length,
+                         unsigned flags, OpDone done, void *userdata, Error *err) {
+        return vol_transfer(p, OP_VOL_DOWNLOAD, name, fd, offset, length, flags, done, userdata,
+                            err);
 }

@@ -32,6 +32,8 @@ typedef enum OpType {
         OP_VOL_RESIZE,
         OP_VOL_WIPE,
         OP_VOL_REFRESH,
+        OP_VOL_UPLOAD,
+        OP_VOL_DOWNLOAD,
 } OpType;
 
 /* A client's request queued on a pool. */
@@ -44,6 +46,8 @@ struct PoolOp {
         VolDef *src_vol;
         uint64_t capacity;
         WipeAlgorithm algorithm;
+        int fd;                  /* upload, download: the client's descriptor (owned), else -1 */
+        uint64_t offset, length; /* upload, download */
         OpDone done;
         void *userdata;
         PoolOp *next;

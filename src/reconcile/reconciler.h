@@ -142,6 +142,12 @@ int vol_request_resize(Pool *p, const char *name, uint64_t capacity, unsigned fl
 int vol_request_wipe(Pool *p, const char *name, WipeAlgorithm algorithm, OpDone done,
                      void *userdata, Error *err);
 int vol_request_refresh(Pool *p, const char *name, OpDone done, void *userdata, Error *err);
+/* vol-upload and vol-download: the data goes from or to fd, a client's descriptor, which the
+ * request takes over when it is queued (and only then). */
+int vol_request_upload(Pool *p, const char *name, int fd, uint64_t offset, uint64_t length,
+                       unsigned flags, OpDone done, void *userdata, Error *err);
+int vol_request_download(Pool *p, const char *name, int fd, uint64_t offset, uint64_t length,
+                         unsigned flags, OpDone done, void *userdata, Error *err);
 
 bool pool_is_active(const Pool *p);
 bool pool_is_wanted(const Pool *p);

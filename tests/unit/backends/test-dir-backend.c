@@ -1433,6 +1433,233 @@ static void test_wipe_refuses_a_symlink_volume(void **state) {
         assert_false(file_is_zero(outside));
 }
 
+/* ---- Uploading and downloading ----------------------------------------------------------- */
+
+static int open_or_fail(const char *path, int flags) {
+        int fd = open(path, flags | O_CLOEXEC, 0644);
+
+        if (fd < 0)
+                fail_msg("open(%s): %m", path);
+        return fd;
+}
+
+/* A pipe already holding data (less than a pipe buffer), its writing end closed. */
+static int pipe_with(const char *data, size_t len) {
+        int p[2];
+
+        if (pipe2(p, O_CLOEXEC) < 0 || write(p[1], data, len) != (ssize_t) len)
+                fail_msg("pipe: %m");
+        close(p[1]);
+        return p[0];
+}
+
+static void test_upload_writes_at_the_offset_and_keeps_the_rest(void **state) {
+        _cleanup_free_ char *path = in_pool("u.img"), *src = path_join(tmp, "src.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("u.img");
+        static char before[MiB], data[4096], after[MiB];
+        _cleanup_close_ int fd = -1;
+
+        fill_pattern(before, sizeof(before), 1);
+        fill_pattern(data, sizeof(data), 2);
+        write_at(path, before, sizeof(before), 0);
+        write_at(src, data, sizeof(data), 0);
+        fd = open_or_fail(src, O_RDONLY);
+        assert_int_equal(B->vol_upload(pool, v, fd, 8192, 0, 0, NULL), 0);
+        memcpy(after, before, sizeof(after));
+        memcpy(after + 8192, data, sizeof(data));
+        assert_int_equal(stat_of(path).st_size, MiB);
+        write_at(src, after, sizeof(after), 0);
+        assert_true(files_equal(src, path, (off_t) MiB));
+}
+
+static void test_upload_past_the_end_grows_the_volume(void **state) {
+        _cleanup_free_ char *path = in_pool("g.img"), *src = path_join(tmp, "src.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("g.img");
+        _cleanup_close_ int fd = -1;
+
+        make_sparse(path, 4096);
+        test_write_file(tmp, "src.bin", "tail");
+        fd = open_or_fail(src, O_RDONLY);
+        assert_int_equal(B->vol_upload(pool, v, fd, MiB, 0, 0, NULL), 0);
+        assert_int_equal(stat_of(path).st_size, MiB + 4);
+}
+
+static void test_upload_of_more_than_length_fails_after_length_bytes_as_libvirt(void **state) {
+        _cleanup_free_ char *path = in_pool("l.img");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("l.img");
+        _cleanup_close_ int fd = pipe_with("0123456789", 10);
+        char buf[16] = "";
+        int vfd;
+
+        make_sparse(path, 16);
+        assert_fails(B->vol_upload(pool, v, fd, 0, 4, 0, &err), -ENOSPC,
+                     "cannot write to stream: No space left on device");
+        vfd = open_or_fail(path, O_RDONLY);
+        assert_int_equal(read(vfd, buf, sizeof(buf)), 16);
+        close(vfd);
+        assert_memory_equal(buf, "0123\0\0\0\0", 8);
+}
+
+static void test_upload_of_exactly_length_bytes_succeeds(void **state) {
+        _cleanup_free_ char *path = in_pool("e.img"), *expect = path_join(tmp, "expect.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("e.img");
+        _cleanup_close_ int fd = pipe_with("0123", 4);
+
+        test_write_file(pool_path, "e.img", "");
+        test_write_file(tmp, "expect.bin", "0123");
+        assert_int_equal(B->vol_upload(pool, v, fd, 0, 4, 0, NULL), 0);
+        assert_int_equal(stat_of(path).st_size, 4);
+        assert_true(files_equal(expect, path, 4));
+}
+
+static void test_upload_sparse_makes_holes_of_holes_and_zero_blocks(void **state) {
+        _cleanup_free_ char *path = in_pool("s.img"), *src = path_join(tmp, "src.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("s.img");
+        static char full[MiB], zeros[64 * 1024];
+        _cleanup_close_ int fd = -1;
+
+        /* the volume: 64 MiB of data everywhere */
+        fill_pattern(full, sizeof(full), 5);
+        for (off_t at = 0; at < (off_t) (64 * MiB); at += (off_t) MiB)
+                write_at(path, full, sizeof(full), at);
+        /* the source: data at 0 and 32 MiB, holes elsewhere, and zeros written at 16 MiB */
+        make_sparse_source(src);
+        write_at(src, zeros, sizeof(zeros), (off_t) (16 * MiB));
+        fd = open_or_fail(src, O_RDONLY);
+        assert_int_equal(B->vol_upload(pool, v, fd, 0, 0, VOL_UPLOAD_SPARSE, NULL), 0);
+        assert_int_equal(stat_of(path).st_size, 64 * MiB);
+        assert_true(files_equal(src, path, (off_t) (64 * MiB)));
+        assert_true((uint64_t) stat_of(path).st_blocks * 512 < 4 * MiB);
+}
+
+static void test_upload_sparse_from_a_pipe_punches_its_zero_blocks(void **state) {
+        _cleanup_free_ char *path = in_pool("p.img"), *expect = path_join(tmp, "expect.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("p.img");
+        static char data[48 * 1024], full[MiB];
+        _cleanup_close_ int fd = -1;
+
+        fill_pattern(full, sizeof(full), 6);
+        write_at(path, full, sizeof(full), 0);
+        fill_pattern(data, 4096, 7);
+        fill_pattern(data + 44 * 1024, 4096, 8); /* zeros between */
+        fd = pipe_with(data, sizeof(data));
+        assert_int_equal(B->vol_upload(pool, v, fd, 0, 0, VOL_UPLOAD_SPARSE, NULL), 0);
+        memcpy(full, data, sizeof(data));
+        write_at(expect, full, sizeof(full), 0);
+        assert_true(files_equal(expect, path, (off_t) MiB));
+        assert_true(stat_of(path).st_blocks < stat_of(expect).st_blocks);
+}
+
+static void test_upload_refuses_a_symlink_volume(void **state) {
+        _cleanup_free_ char *outside = path_join(tmp, "o.img"), *link = in_pool("l.img");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("l.img");
+        _cleanup_close_ int fd = pipe_with("evil", 4);
+
+        test_write_file(tmp, "o.img", "precious");
+        assert_int_equal(symlink(outside, link), 0);
+        assert_fails(B->vol_upload(pool, v, fd, 0, 0, 0, &err), -ELOOP, "symbolic link");
+        assert_false(file_is_zero(outside));
+        assert_int_equal(stat_of(outside).st_size, 8);
+}
+
+static void test_download_writes_the_range_asked_for(void **state) {
+        _cleanup_free_ char *path = in_pool("d.img"), *out = path_join(tmp, "out.bin"),
+                            *expect = path_join(tmp, "expect.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("d.img");
+        static char data[MiB];
+        _cleanup_close_ int fd = -1;
+
+        fill_pattern(data, sizeof(data), 9);
+        write_at(path, data, sizeof(data), 0);
+        fd = open_or_fail(out, O_WRONLY | O_CREAT | O_TRUNC);
+        assert_int_equal(B->vol_download(pool, v, fd, 1000, 5000, 0, NULL), 0);
+        assert_int_equal(stat_of(out).st_size, 5000);
+        write_at(expect, data + 1000, 5000, 0);
+        assert_true(files_equal(expect, out, 5000));
+
+        /* no length: to the end; an offset past the end: nothing */
+        assert_int_equal(ftruncate(fd, 0), 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        assert_int_equal(B->vol_download(pool, v, fd, 0, 0, 0, NULL), 0);
+        assert_true(files_equal(path, out, (off_t) MiB));
+        assert_int_equal(B->vol_download(pool, v, fd, 2 * MiB, 0, 0, NULL), 0);
+        assert_int_equal(stat_of(out).st_size, MiB);
+}
+
+static void test_download_sparse_keeps_the_holes_in_a_file(void **state) {
+        _cleanup_free_ char *path = in_pool("s.img"), *out = path_join(tmp, "out.bin"),
+                            *full = path_join(tmp, "full.bin");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("s.img");
+        _cleanup_close_ int fd = -1, ffd = -1;
+
+        make_sparse_source(path);
+        fd = open_or_fail(out, O_WRONLY | O_CREAT | O_TRUNC);
+        assert_int_equal(B->vol_download(pool, v, fd, 0, 0, VOL_DOWNLOAD_SPARSE, NULL), 0);
+        assert_int_equal(stat_of(out).st_size, 64 * MiB);
+        assert_true(files_equal(path, out, (off_t) (64 * MiB)));
+        assert_true((uint64_t) stat_of(out).st_blocks * 512 < 4 * MiB);
+
+        /* without the flag, every byte is written */
+        ffd = open_or_fail(full, O_WRONLY | O_CREAT | O_TRUNC);
+        assert_int_equal(B->vol_download(pool, v, ffd, 0, 0, 0, NULL), 0);
+        assert_true(files_equal(path, full, (off_t) (64 * MiB)));
+        assert_true((uint64_t) stat_of(full).st_blocks * 512 >= 64 * MiB);
+}
+
+static void test_download_sparse_to_a_pipe_writes_zeros_for_holes(void **state) {
+        _cleanup_free_ char *path = in_pool("h.img");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("h.img");
+        static char data[4096], got[48 * 1024], expect[48 * 1024];
+        int p[2];
+
+        fill_pattern(data, sizeof(data), 10);
+        make_sparse(path, sizeof(expect));
+        write_at(path, data, sizeof(data), 0);
+        write_at(path, data, sizeof(data), 44 * 1024);
+        memcpy(expect, data, sizeof(data));
+        memcpy(expect + 44 * 1024, data, sizeof(data));
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+        assert_int_equal(B->vol_download(pool, v, p[1], 0, 0, VOL_DOWNLOAD_SPARSE, NULL), 0);
+        close(p[1]);
+        assert_int_equal(read(p[0], got, sizeof(got)), sizeof(got));
+        close(p[0]);
+        assert_memory_equal(got, expect, sizeof(expect));
+}
+
+static void test_download_to_a_pipe_nobody_reads_fails_with_epipe(void **state) {
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("x.img");
+        int p[2];
+
+        test_write_file(pool_path, "x.img", "data");
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+        close(p[0]);
+        /* SIGPIPE would end this test program (and poold): it must not be raised */
+        assert_fails(B->vol_download(pool, v, p[1], 0, 0, 0, &err), -EPIPE,
+                     "cannot write to stream: Broken pipe");
+        close(p[1]);
+}
+
+static void test_download_refuses_a_symlink_volume(void **state) {
+        _cleanup_free_ char *outside = path_join(tmp, "o.img"), *link = in_pool("l.img");
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("l.img");
+        _cleanup_free_ char *out = path_join(tmp, "out.bin");
+        _cleanup_close_ int fd = -1;
+
+        test_write_file(tmp, "o.img", "secret");
+        assert_int_equal(symlink(outside, link), 0);
+        fd = open_or_fail(out, O_WRONLY | O_CREAT | O_TRUNC);
+        assert_fails(B->vol_download(pool, v, fd, 0, 0, 0, &err), -ELOOP, "symbolic link");
+        assert_int_equal(stat_of(out).st_size, 0);
+}
+
+static void test_download_of_a_missing_volume_names_it(void **state) {
+        _cleanup_(vol_def_freep) VolDef *v = vol_named("gone.img");
+        _cleanup_close_ int fd = pipe_with("", 0);
+
+        assert_fails(B->vol_download(pool, v, fd, 0, 0, 0, &err), -ENOENT,
+                     "no storage vol with matching name 'gone.img'");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -1515,6 +1742,20 @@ int main(void) {
                 T(test_wipe_trim_is_not_supported),
                 T(test_wipe_with_a_pattern_needs_scrub),
                 T(test_wipe_refuses_a_symlink_volume),
+
+                T(test_upload_writes_at_the_offset_and_keeps_the_rest),
+                T(test_upload_past_the_end_grows_the_volume),
+                T(test_upload_of_more_than_length_fails_after_length_bytes_as_libvirt),
+                T(test_upload_of_exactly_length_bytes_succeeds),
+                T(test_upload_sparse_makes_holes_of_holes_and_zero_blocks),
+                T(test_upload_sparse_from_a_pipe_punches_its_zero_blocks),
+                T(test_upload_refuses_a_symlink_volume),
+                T(test_download_writes_the_range_asked_for),
+                T(test_download_sparse_keeps_the_holes_in_a_file),
+                T(test_download_sparse_to_a_pipe_writes_zeros_for_holes),
+                T(test_download_to_a_pipe_nobody_reads_fails_with_epipe),
+                T(test_download_refuses_a_symlink_volume),
+                T(test_download_of_a_missing_volume_names_it),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
