@@ -7,7 +7,7 @@ what=${1:---test}
 build_pkgs=(
   meson ninja-build pkg-config gcc
   libxml2-dev uuid-dev libsystemd-dev libudev-dev libmount-dev libblkid-dev libfdisk-dev
-  liblvm2-dev libiscsi-dev uthash-dev
+  liblvm2-dev libiscsi-dev uthash-dev libjson-c-dev
 )
 test_pkgs=(
   libcmocka-dev       # unit tests

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/client.h"
+#include "cli/json-out.h"
 #include "cli/table.h"
 #include "conf/pool-types.h"
 #include "shared/fileio.h"
@@ -306,9 +307,26 @@ static int check_pool_types(const char *types) {
         return 0;
 }
 
+/* One pool in --json output (docs/json.md); sizes are null while the pool is not running. */
+static struct json_object *pool_row_json(const PoolRow *p) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "name", json_str(p->name));
+        json_object_object_add(o, "uuid", json_str(p->uuid));
+        json_object_object_add(o, "type", json_str(p->type));
+        json_object_object_add(o, "state", json_str(p->active ? "active" : "inactive"));
+        json_object_object_add(o, "phase", json_str(p->phase));
+        json_object_object_add(o, "autostart", json_object_new_boolean(p->autostart));
+        json_object_object_add(o, "persistent", json_object_new_boolean(p->persistent));
+        json_object_object_add(o, "capacity", p->active ? json_u64(p->capacity) : NULL);
+        json_object_object_add(o, "allocation", p->active ? json_u64(p->allocation) : NULL);
+        json_object_object_add(o, "available", p->active ? json_u64(p->available) : NULL);
+        return o;
+}
+
 int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
         enum { O_ALL = 1, O_INACTIVE, O_TRANSIENT, O_PERSISTENT, O_AUTOSTART, O_NO_AUTOSTART,
-               O_TYPE, O_DETAILS, O_UUID, O_NAME };
+               O_TYPE, O_DETAILS, O_UUID, O_NAME, O_JSON };
         static const struct option opts[] = {
                 { "all", no_argument, NULL, O_ALL },
                 { "inactive", no_argument, NULL, O_INACTIVE },
@@ -320,8 +338,11 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                 { "details", no_argument, NULL, O_DETAILS },
                 { "uuid", no_argument, NULL, O_UUID },
                 { "name", no_argument, NULL, O_NAME },
+                { "json", no_argument, NULL, O_JSON },
                 {},
         };
+        struct json_object *jpools = NULL;
+        bool json = false;
         bool all = false, inactive = false, transient = false, persistent = false,
              autostart = false, no_autostart = false, details = false, uuid = false,
              name = false;
@@ -343,6 +364,7 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                 case O_DETAILS: details = true; break;
                 case O_UUID: uuid = true; break;
                 case O_NAME: name = true; break;
+                case O_JSON: json = true; break;
                 default: return 1;
                 }
         /* virsh's checks, in virsh's order and words. */
@@ -362,7 +384,9 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
         if (client_call(bus, MANAGER_PATH, MANAGER_IFACE, "ListPools", &reply,
                         "Failed to list pools", NULL) < 0)
                 return 1;
-        if (!uuid && !name)
+        if (json)
+                jpools = json_object_new_array();
+        else if (!uuid && !name)
                 t = details ? table_new(7, "Name", "State", "Autostart", "Persistent",
                                         "Capacity", "Allocation", "Available")
                             : table_new(3, "Name", "State", "Autostart");
@@ -386,6 +410,10 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                         if (!strstr(list, needle))
                                 continue;
                 }
+                if (json) {
+                        json_object_array_add(jpools, pool_row_json(&p));
+                        continue;
+                }
                 if (uuid || name) {
                         if (uuid)
                                 printf("%-36s%s", p.uuid, name ? " " : "\n");
@@ -403,6 +431,12 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                               p.active ? size_format_pretty(p.capacity, cap) : "-",
                               p.active ? size_format_pretty(p.allocation, alloc) : "-",
                               p.active ? size_format_pretty(p.available, avail) : "-");
+        }
+        if (json) {
+                struct json_object *o = json_object_new_object();
+                json_object_object_add(o, "pools", jpools);
+                json_print(o);
+                return r < 0 ? 1 : 0;
         }
         if (t) {
                 table_print(t, stdout, g->quiet);
@@ -422,17 +456,23 @@ static int get_prop(sd_bus *bus, const char *path, const char *prop, char type, 
 }
 
 int cmd_pool_info(int argc, char *argv[], const GlobalOptions *g) {
-        static const struct option opts[] = { { "bytes", no_argument, NULL, 'b' }, {} };
+        static const struct option opts[] = {
+                { "bytes", no_argument, NULL, 'b' },
+                { "json", no_argument, NULL, 'j' },
+                {},
+        };
         _cleanup_bus_ sd_bus *bus = NULL;
-        _cleanup_free_ char *path = NULL, *name = NULL, *uuid = NULL, *phase = NULL;
+        _cleanup_free_ char *path = NULL, *name = NULL, *uuid = NULL, *phase = NULL,
+                            *type = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         int active = 0, autostart = 0, persistent = 0;
         uint64_t cap = 0, alloc = 0, avail = 0;
-        bool bytes = false;
+        bool bytes = false, json = false;
         PoolRow row = {};
 
         FOR_OPTIONS(c, argc, argv, opts) switch (c) {
                 case 'b': bytes = true; break;
+                case 'j': json = true; break;
                 default: return 1;
                 }
         if (need_args(argc, argv, 1, "<pool>") < 0)
@@ -445,6 +485,8 @@ int cmd_pool_info(int argc, char *argv[], const GlobalOptions *g) {
                     0 ||
             sd_bus_get_property_string(bus, "org.poold1", path, POOL_IFACE, "Phase", &e,
                                        &phase) < 0 ||
+            sd_bus_get_property_string(bus, "org.poold1", path, POOL_IFACE, "Type", &e, &type) <
+                    0 ||
             get_prop(bus, path, "Active", 'b', &active) < 0 ||
             get_prop(bus, path, "Autostart", 'b', &autostart) < 0 ||
             get_prop(bus, path, "Persistent", 'b', &persistent) < 0 ||
@@ -455,7 +497,13 @@ int cmd_pool_info(int argc, char *argv[], const GlobalOptions *g) {
                 sd_bus_error_free(&e);
                 return 1;
         }
-        row.phase = phase;
+        row = (PoolRow){ .name = name, .uuid = uuid, .type = type, .phase = phase,
+                         .active = active, .autostart = autostart, .persistent = persistent,
+                         .capacity = cap, .allocation = alloc, .available = avail };
+        if (json) {
+                json_print(pool_row_json(&row));
+                return 0;
+        }
         printf("%-15s %s\n", "Name:", name);
         printf("%-15s %s\n", "UUID:", uuid);
         printf("%-15s %s\n", "State:", virsh_state(&row));

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/client.h"
+#include "cli/json-out.h"
 #include "cli/table.h"
 
 static const char *format_time(uint64_t usec, char *buf, size_t n) {
@@ -27,8 +28,17 @@ int cmd_status(int argc, char *argv[], const GlobalOptions *g) {
         Table *t;
         int r, shown = 0;
 
-        if (getopt_long(argc, argv, "", (struct option[]){ {} }, NULL) >= 0)
-                return 1;
+        static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, {} };
+        struct json_object *jpools = json_object_new_array();
+        bool json = false;
+
+        for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) >= 0;) {
+                if (c != 'j') {
+                        json_object_put(jpools);
+                        return 1;
+                }
+                json = true;
+        }
         if (client_connect(&bus) < 0)
                 return 1;
         if (client_call(bus, MANAGER_PATH, MANAGER_IFACE, "GetStatus", &reply,
@@ -46,14 +56,37 @@ int cmd_status(int argc, char *argv[], const GlobalOptions *g) {
                         wanted = wanted || streq(argv[i], name);
                 if (!wanted)
                         continue;
+                if (json) {
+                        struct json_object *o = json_object_new_object();
+                        json_object_object_add(o, "name", json_str(name));
+                        json_object_object_add(o, "phase", json_str(phase));
+                        json_object_object_add(o, "reason", *reason ? json_str(reason) : NULL);
+                        json_object_object_add(o, "since_usec", json_u64(since));
+                        json_object_object_add(o, "next_retry_usec",
+                                               next_retry ? json_u64(next_retry) : NULL);
+                        json_object_object_add(o, "last_error",
+                                               *last_error ? json_str(last_error) : NULL);
+                        json_object_object_add(o, "pending_change",
+                                               *pending ? json_str(pending) : NULL);
+                        json_object_array_add(jpools, o);
+                        shown++;
+                        continue;
+                }
                 table_add_row(t, name, phase, format_time(since, b1, sizeof(b1)),
                               format_time(next_retry, b2, sizeof(b2)), *pending ? "yes" : "no",
                               *reason ? reason : "-");
                 shown++;
         }
-        table_print(t, stdout, g->quiet);
+        if (json) {
+                struct json_object *o = json_object_new_object();
+                json_object_object_add(o, "pools", json_object_get(jpools));
+                json_print(o);
+        } else {
+                table_print(t, stdout, g->quiet);
+                client_end(g);
+        }
         table_free(t);
-        client_end(g);
+        json_object_put(jpools);
         if (r < 0)
                 return 1;
         if (optind < argc && shown < argc - optind) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli/client.h"
+#include "cli/json-out.h"
 #include "cli/table.h"
 #include "shared/fileio.h"
 #include "shared/path.h"
@@ -384,8 +385,11 @@ static int pool_object_of(sd_bus *bus, const VolRef *v, char **ret) {
 int cmd_vol_list(int argc, char *argv[], const GlobalOptions *g) {
         static const struct option opts[] = {
                 { "details", no_argument, NULL, 'd' },
+                { "json", no_argument, NULL, 'j' },
                 {},
         };
+        struct json_object *jvols = NULL;
+        bool json = false;
         _cleanup_free_ char **args = NULL;
         _cleanup_bus_ sd_bus *bus = NULL;
         _cleanup_msg_ sd_bus_message *reply = NULL;
@@ -402,6 +406,7 @@ int cmd_vol_list(int argc, char *argv[], const GlobalOptions *g) {
                 return CMD_USAGE_ERROR;
         FOR_OPTIONS(c, argc, argv, opts) switch (c) {
                 case 'd': details = true; break;
+                case 'j': json = true; break;
                 default: return option_error(argv);
                 }
         pool = argv[optind];
@@ -425,16 +430,39 @@ int cmd_vol_list(int argc, char *argv[], const GlobalOptions *g) {
                 return 1;
         t = details ? table_new(5, "Name", "Path", "Type", "Capacity", "Allocation")
                     : table_new(2, "Name", "Path");
+        if (json)
+                jvols = json_object_new_array();
         r = sd_bus_message_enter_container(reply, 'a', "(ssssttt)");
         while (r > 0 && (r = sd_bus_message_read(reply, "(ssssttt)", &name, &key, &vpath, &type,
                                                  &cap, &alloc, &phys)) > 0) {
                 char c1[SIZE_PRETTY_MAX], c2[SIZE_PRETTY_MAX];
+
+                if (json) {
+                        struct json_object *o = json_object_new_object();
+                        json_object_object_add(o, "name", json_str(name));
+                        json_object_object_add(o, "key", json_str(key));
+                        json_object_object_add(o, "path", json_str(vpath));
+                        json_object_object_add(o, "type", json_str(type));
+                        json_object_object_add(o, "capacity", json_u64(cap));
+                        json_object_object_add(o, "allocation", json_u64(alloc));
+                        json_object_object_add(o, "physical", json_u64(phys));
+                        json_object_array_add(jvols, o);
+                        continue;
+                }
 
                 if (details)
                         table_add_row(t, name, vpath, isempty(type) ? "unknown" : type,
                                       size_format_pretty(cap, c1), size_format_pretty(alloc, c2));
                 else
                         table_add_row(t, name, vpath);
+        }
+        if (json) {
+                struct json_object *o = json_object_new_object();
+                json_object_object_add(o, "pool", json_str(pool));
+                json_object_object_add(o, "volumes", jvols);
+                json_print(o);
+                table_free(t);
+                return r < 0 ? 1 : 0;
         }
         table_print(t, stdout, g->quiet);
         table_free(t);
@@ -841,13 +869,41 @@ int cmd_vol_resize(int argc, char *argv[], const GlobalOptions *g) {
 
 /* ---- looking at one volume ---- */
 
+/* vol-info --json (docs/json.md): every size at once, no Name: printed ahead. */
+static int vol_info_json(sd_bus *bus, VolRef *v) {
+        _cleanup_free_ char *type = NULL, *path = NULL, *format = NULL;
+        uint64_t capacity, allocation, physical;
+        struct json_object *o;
+
+        if (vol_refresh(bus, v) < 0 ||
+            get_string(bus, v->object, VOLUME_IFACE, "Type", &type) < 0 ||
+            get_string(bus, v->object, VOLUME_IFACE, "Path", &path) < 0 ||
+            get_string(bus, v->object, VOLUME_IFACE, "Format", &format) < 0 ||
+            get_trivial(bus, v->object, VOLUME_IFACE, "Capacity", 't', &capacity) < 0 ||
+            get_trivial(bus, v->object, VOLUME_IFACE, "Allocation", 't', &allocation) < 0 ||
+            get_trivial(bus, v->object, VOLUME_IFACE, "Physical", 't', &physical) < 0)
+                return 1;
+        o = json_object_new_object();
+        json_object_object_add(o, "name", json_str(v->name));
+        json_object_object_add(o, "path", json_str(path));
+        json_object_object_add(o, "type", json_str(isempty(type) ? "unknown" : type));
+        json_object_object_add(o, "format", isempty(format) ? NULL : json_str(format));
+        json_object_object_add(o, "capacity", json_u64(capacity));
+        json_object_object_add(o, "allocation", json_u64(allocation));
+        json_object_object_add(o, "physical", json_u64(physical));
+        json_print(o);
+        return 0;
+}
+
 int cmd_vol_info(int argc, char *argv[], const GlobalOptions *g) {
         static const struct option opts[] = {
                 { "pool", required_argument, NULL, 'p' },
                 { "bytes", no_argument, NULL, 'b' },
                 { "physical", no_argument, NULL, 'P' },
+                { "json", no_argument, NULL, 'j' },
                 {},
         };
+        bool json = false;
         _cleanup_free_ char **args = NULL;
         _cleanup_bus_ sd_bus *bus = NULL;
         _cleanup_free_ char *type = NULL;
@@ -864,10 +920,13 @@ int cmd_vol_info(int argc, char *argv[], const GlobalOptions *g) {
                 case 'p': pool = optarg; break;
                 case 'b': bytes = true; break;
                 case 'P': physical = true; break;
+                case 'j': json = true; break;
                 default: return option_error(argv);
                 }
         if (connect_and_find(&bus, argv[optind], pool, "pool", &v))
                 return 1;
+        if (json)
+                return vol_info_json(bus, &v);
         /* As virsh: the name first, then what may fail. */
         printf("%-15s %s\n", "Name:", v.name);
         fflush(stdout);
