@@ -266,9 +266,35 @@ static int connect_system_bus(Daemon *d) {
         return 0;
 }
 
+/* sd-bus (252) can leave a client's first message unparsed in its buffer when the client
+ * sent it in the same write as its authentication (libdbus clients do: dbus-send hung one
+ * time in five): nothing more arrives on the socket, so its I/O source never fires again.
+ * After every loop iteration that did anything, let each connection process what it holds. */
+static int on_post(sd_event_source *s, void *userdata) {
+        Daemon *d = userdata;
+        size_t n = d->n_clients;
+        sd_bus **copy;
+
+        if (n == 0)
+                return 0;
+        copy = xcalloc(n, sizeof(sd_bus *));
+        for (size_t i = 0; i < n; i++)
+                copy[i] = sd_bus_ref(d->clients[i]);
+        for (size_t i = 0; i < n; i++) {
+                for (int k = 0; k < 64 && sd_bus_process(copy[i], NULL) > 0; k++)
+                        ;
+                sd_bus_unref(copy[i]);
+        }
+        free(copy);
+        return 0;
+}
+
 int bus_setup(Daemon *d) {
         int r = listen_control(d);
 
+        if (r < 0)
+                return r;
+        r = sd_event_add_post(d->event, &d->post_source, on_post, d);
         if (r < 0)
                 return r;
         return connect_system_bus(d);
@@ -282,6 +308,7 @@ void bus_done(Daemon *d) {
         d->n_clients = 0;
         d->system_bus = sd_bus_flush_close_unref(d->system_bus);
         d->control_source = sd_event_source_disable_unref(d->control_source);
+        d->post_source = sd_event_source_disable_unref(d->post_source);
         if (d->control_fd >= 0)
                 close(d->control_fd);
         d->control_fd = -1;

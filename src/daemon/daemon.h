@@ -31,6 +31,7 @@ typedef struct Daemon {
         int control_fd;
         char *control_path;
         sd_event_source *control_source;
+        sd_event_source *post_source;
         sd_bus **clients;
         size_t n_clients;
         sd_bus *system_bus;
