@@ -1679,6 +1679,23 @@ static int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags,
         return error_set_errno(err, r, 0, "cannot remove directory '%s': %s", path, strerror(-r));
 }
 
+/* The pool directory (an O_DIRECTORY fd) and the volume's path for messages, its name checked
+ * first: what every operation on one existing volume starts with. */
+static int vol_locate(const PoolDef *def, const VolDef *vol, int *ret_dirfd, char **ret_path,
+                      Error *err) {
+        int dirfd, r;
+
+        r = vol_name_verify(vol->name, false, err);
+        if (r < 0)
+                return r;
+        dirfd = target_open(def, err);
+        if (dirfd < 0)
+                return dirfd;
+        *ret_dirfd = dirfd;
+        *ret_path = path_join(def->target_path, vol->name);
+        return 0;
+}
+
 /* Opens an existing regular file volume for writing: never through a symlink (what it points
  * to is outside the pool's care), never a directory, a device or a FIFO. */
 static int vol_open_rw(int dirfd, const char *name, const char *path, const char *op,
@@ -1799,13 +1816,9 @@ static int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capaci
         struct stat st;
         int r;
 
-        r = vol_name_verify(vol->name, false, err);
+        r = vol_locate(def, vol, &dirfd, &path, err);
         if (r < 0)
                 return r;
-        dirfd = target_open(def, err);
-        if (dirfd < 0)
-                return dirfd;
-        path = path_join(def->target_path, vol->name);
         fd = vol_open_rw(dirfd, vol->name, path, "resize", &st, err);
         if (fd < 0)
                 return fd;
@@ -1873,17 +1886,14 @@ static int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm alg
         int r;
 
         if (algorithm == WIPE_TRIM)
-                return error_set_errno(err, -EOPNOTSUPP, 0, "argument unsupported: 'trim' algorithm not supported");
+                return error_set_errno(err, -EOPNOTSUPP, 0,
+                                       "argument unsupported: 'trim' algorithm not supported");
         if (!wipe_algorithm_to_string(algorithm))
                 return error_set_errno(err, -EINVAL, 0, "unsupported algorithm %d",
                                        (int) algorithm);
-        r = vol_name_verify(vol->name, false, err);
+        r = vol_locate(def, vol, &dirfd, &path, err);
         if (r < 0)
                 return r;
-        dirfd = target_open(def, err);
-        if (dirfd < 0)
-                return dirfd;
-        path = path_join(def->target_path, vol->name);
         fd = vol_open_rw(dirfd, vol->name, path, "wipe", &st, err);
         if (fd < 0)
                 return fd;
@@ -2154,13 +2164,9 @@ static int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint6
         bool blocked;
         int r;
 
-        r = vol_name_verify(vol->name, false, err);
+        r = vol_locate(def, vol, &dirfd, &path, err);
         if (r < 0)
                 return r;
-        dirfd = target_open(def, err);
-        if (dirfd < 0)
-                return dirfd;
-        path = path_join(def->target_path, vol->name);
         src = vol_open_ro(dirfd, vol->name, path, &st, &size, err);
         if (src < 0)
                 return src;
@@ -2297,13 +2303,9 @@ static int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_
         struct stat st;
         int r;
 
-        r = vol_name_verify(vol->name, false, err);
+        r = vol_locate(def, vol, &dirfd, &path, err);
         if (r < 0)
                 return r;
-        dirfd = target_open(def, err);
-        if (dirfd < 0)
-                return dirfd;
-        path = path_join(def->target_path, vol->name);
         dst = vol_open_rw(dirfd, vol->name, path, "upload to", &st, err);
         if (dst < 0)
                 return dst;
