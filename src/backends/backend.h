@@ -31,6 +31,10 @@ typedef struct RefreshResult {
         FoundVolume *vols;
         size_t n_vols;
         PoolSizes sizes;
+        /* The target directory's mode, owner and group as found (libvirt shows these in the
+         * live XML of a running pool); has_target_st false when the backend has none. */
+        bool has_target_st;
+        struct stat target_st;
         char **warnings;
         size_t n_warnings;
 } RefreshResult;

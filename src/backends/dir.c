@@ -811,6 +811,8 @@ static int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
         r = scan_all(&s, d, ret, err);
         if (r >= 0)
                 r = pool_sizes(&s, &ret->sizes, err);
+        if (r >= 0 && fstat(s.dirfd, &ret->target_st) >= 0)
+                ret->has_target_st = true;
         if (r < 0)
                 refresh_result_done(ret);
         return r;

@@ -491,7 +491,15 @@ static int method_pool_get_xml(sd_bus_message *m, void *userdata, sd_bus_error *
                 return r;
         if ((flags & 1) && p->def)
                 xml = pool_def_format(p->def, NULL); /* --inactive: the stored definition */
-        else
+        else if (pool_is_active(p) && p->has_target_st) {
+                /* The live XML shows the directory's permissions as found, as libvirt's. */
+                PoolDef live = *pool_current_def(p);
+
+                live.target_perms.mode = p->target_st.st_mode & 0777;
+                live.target_perms.uid = p->target_st.st_uid;
+                live.target_perms.gid = p->target_st.st_gid;
+                xml = pool_def_format(&live, &p->sizes);
+        } else
                 xml = pool_def_format(pool_current_def(p), &p->sizes);
         return sd_bus_reply_method_return(m, "s", xml);
 }

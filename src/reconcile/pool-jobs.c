@@ -223,6 +223,11 @@ static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
                 volume_table_remove(&p->vols, v->def->name);
         }
         p->sizes = res->sizes;
+        /* As libvirt: the live XML shows the directory's permissions as they are (kept apart
+         * from the live definition, which is what a pending change is compared with). */
+        p->has_target_st = res->has_target_st;
+        if (res->has_target_st)
+                p->target_st = res->target_st;
         for (size_t i = 0; i < res->n_warnings; i++)
                 log_pool_warning(p->name, "Pool %s: %s", p->name, res->warnings[i]);
 }
@@ -302,6 +307,7 @@ static void pool_became_inactive(Pool *p) {
         watch_dir(p, false);
         volume_table_clear(&p->vols);
         p->sizes = (PoolSizes){};
+        p->has_target_st = false;
         pool_def_free(p->live_def);
         p->live_def = NULL;
         (void) runtime_remove_state(p->rec->rt, p->name);

@@ -71,6 +71,8 @@ struct Pool {
 
         VolumeTable vols;
         PoolSizes sizes;
+        bool has_target_st; /* the target directory as the last refresh found it */
+        struct stat target_st;
 
         void *watch; /* the daemon's watch of the pool's directory */
 };

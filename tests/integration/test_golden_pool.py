@@ -260,8 +260,6 @@ def test_golden_delete_of_an_active_pool(world):
     check_output(p, "pool-delete-active", world.root)
 
 
-@pytest.mark.xfail(strict=True, reason="a refresh does not fill the live <target><permissions> "
-                   "from the directory as libvirt's virStorageBackendRefreshLocal does")
 def test_golden_dumpxml_of_a_running_dir_pool(world):
     p = world.ctl("pool-dumpxml", "alpha", check=False)
     assert p.returncode == 0
