@@ -9,17 +9,15 @@
 
 typedef struct Pending {
         sd_bus_message *m;
-        Daemon *d;
         char *pool;
         char *volume; /* reply with the volume's object path */
         bool reply_pool_path;
 } Pending;
 
-static Pending *pending_new(sd_bus_message *m, Daemon *d, const char *pool) {
+static Pending *pending_new(sd_bus_message *m, const char *pool) {
         Pending *p = xcalloc(1, sizeof(*p));
 
         p->m = sd_bus_message_ref(m);
-        p->d = d;
         p->pool = xstrdup(pool);
         return p;
 }
@@ -185,7 +183,7 @@ static int method_create_pool(sd_bus_message *m, void *userdata, sd_bus_error *e
         r = sd_bus_message_read(m, "su", &xml, &flags);
         if (r < 0)
                 return r;
-        pend = pending_new(m, d, "");
+        pend = pending_new(m, "");
         pend->reply_pool_path = true;
         r = pool_create_transient(d->rec, xml, flags, on_done, pend, &p, &err);
         if (r >= 0) {
@@ -420,14 +418,14 @@ static int method_pool_start(sd_bus_message *m, void *userdata, sd_bus_error *e)
 
         if (r < 0)
                 return r;
-        pend = pending_new(m, NULL, p->name);
+        pend = pending_new(m, p->name);
         return reply_later(m, pend, pool_request_start(p, flags, on_done, pend, &err), &err);
 }
 
 static int method_pool_destroy(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Pool *p = userdata;
         Error err = ERROR_INIT;
-        Pending *pend = pending_new(m, NULL, p->name);
+        Pending *pend = pending_new(m, p->name);
 
         return reply_later(m, pend, pool_request_destroy(p, on_done, pend, &err), &err);
 }
@@ -435,7 +433,7 @@ static int method_pool_destroy(sd_bus_message *m, void *userdata, sd_bus_error *
 static int method_pool_refresh(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Pool *p = userdata;
         Error err = ERROR_INIT;
-        Pending *pend = pending_new(m, NULL, p->name);
+        Pending *pend = pending_new(m, p->name);
 
         return reply_later(m, pend, pool_request_refresh(p, on_done, pend, &err), &err);
 }
@@ -449,7 +447,7 @@ static int method_pool_build(sd_bus_message *m, void *userdata, sd_bus_error *e)
 
         if (r < 0)
                 return r;
-        pend = pending_new(m, NULL, p->name);
+        pend = pending_new(m, p->name);
         return reply_later(m, pend, pool_request_build(p, flags, on_done, pend, &err), &err);
 }
 
@@ -462,7 +460,7 @@ static int method_pool_delete(sd_bus_message *m, void *userdata, sd_bus_error *e
 
         if (r < 0)
                 return r;
-        pend = pending_new(m, NULL, p->name);
+        pend = pending_new(m, p->name);
         return reply_later(m, pend, pool_request_delete(p, on_done, pend, &err), &err);
 }
 
@@ -559,7 +557,7 @@ static int method_pool_create_volume(sd_bus_message *m, void *userdata, sd_bus_e
 
         if (r < 0)
                 return r;
-        pend = pending_new(m, NULL, p->name);
+        pend = pending_new(m, p->name);
         if (p->live_def &&
             vol_def_parse_string(xml, strlen(xml), p->live_def->type, VOL_PARSE_OPT_CAPACITY,
                                  &peek, NULL) >= 0)
@@ -583,7 +581,7 @@ static int method_pool_create_volume_from(sd_bus_message *m, void *userdata, sd_
         sp = reconciler_find(p->rec, src_pool);
         if (!sp)
                 return no_such_pool(e, src_pool);
-        pend = pending_new(m, NULL, p->name);
+        pend = pending_new(m, p->name);
         if (p->live_def &&
             vol_def_parse_string(xml, strlen(xml), p->live_def->type, VOL_PARSE_OPT_CAPACITY,
                                  &peek, NULL) >= 0)
