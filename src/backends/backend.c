@@ -63,6 +63,11 @@ void pool_deps_done(PoolDeps *d) {
         if (!d)
                 return;
         free(d->watch_dir);
+        if (d->devices)
+                for (char **dev = d->devices; *dev; dev++)
+                        free(*dev);
+        free(d->devices);
+        free(d->mount_target);
         *d = (PoolDeps){};
 }
 

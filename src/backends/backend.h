@@ -93,6 +93,13 @@ int wipe_algorithm_from_string(const char *s);
 typedef struct PoolDeps {
         char *watch_dir; /* a directory whose entries are the volumes (dir, fs, netfs) */
         bool poll_dir;   /* inotify cannot see everything there (netfs): refresh periodically */
+        /* The block devices the pool needs, as its definition names them (a devnode or any
+         * /dev/disk/by-* link), NULL-terminated; NULL when it needs none. A udev device
+         * concerns the pool when one of udev_device_match_names() equals one of these. */
+        char **devices;
+        /* Where the pool mounts its storage (fs, netfs), NULL when it mounts nothing: the
+         * mount watcher reports changes at this path to the pool. */
+        char *mount_target;
 } PoolDeps;
 
 void pool_deps_done(PoolDeps *d);
@@ -145,6 +152,12 @@ typedef struct Backend {
                             uint64_t length, unsigned flags, Error *err);
 
         int (*dependencies)(const PoolDef *def, PoolDeps *ret);
+
+        /* The pool's device disappeared under the running pool (pulled, detached). Release
+         * what start set up without touching the device and without blocking on it (fs:
+         * umount2(MNT_DETACH), so nothing hangs on a dead disk). NULL: nothing to release.
+         * Returns 0 also when there was nothing left to release. */
+        int (*device_lost)(const PoolDef *def, Error *err);
 } Backend;
 
 /* The backend of a pool type, or NULL when this build has none ("unsupported pool type"). */
