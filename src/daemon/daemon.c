@@ -97,27 +97,45 @@ static void on_definitions_overflow(void *userdata) {
 
 /* ---- devices and mounts ---- */
 
-/* Until backends that depend on devices exist (the hotplug work), a device or mount event
- * means "what a waiting pool needs may have appeared": waiting pools retry at once. */
+/* A device event goes to the pools it concerns: by any of its names, or (a partition) by its
+ * disk's. Names are built from udev's database (properties and links): the device is never
+ * opened. */
 static void on_device(void *userdata, const char *action, struct udev_device *dev) {
         Daemon *d = userdata;
+        char **names = NULL, **parent_names = NULL;
+        struct udev_device *parent;
 
-        if (!streq(action, "enumerate"))
-                reconciler_storage_changed(d->rec);
+        if (udev_device_match_names(dev, &names) < 0)
+                return;
+        if (streq_ptr(udev_device_get_devtype(dev), "partition")) {
+                parent = udev_device_get_parent_with_subsystem_devtype(dev, "block", "disk");
+                if (parent && udev_device_match_names(parent, &parent_names) < 0)
+                        parent_names = NULL;
+        }
+        reconciler_device_event(d->rec, action, udev_device_get_syspath(dev), names,
+                                parent_names);
+        udev_match_names_free(names);
+        udev_match_names_free(parent_names);
 }
 
+/* The kernel dropped events: every device is looked at again, and running pools check that
+ * their device is still there (a removal may be among the lost events). */
 static void on_device_overflow(void *userdata) {
         Daemon *d = userdata;
 
-        log_warning("udev events were lost: resynchronizing");
-        reconciler_resync(d->rec);
+        log_warning("udev events were lost: resynchronizing devices");
+        reconciler_devices_overflow(d->rec);
+        (void) udev_watch_enumerate(d->udev);
 }
 
 static void on_mount(void *userdata, const char *target, const char *source, const char *fstype,
                      bool mounted) {
         Daemon *d = userdata;
 
-        reconciler_storage_changed(d->rec);
+        reconciler_mount_event(d->rec, target, mounted);
+        /* A dir pool may wait for a directory on a file system just mounted. */
+        if (mounted)
+                reconciler_storage_changed(d->rec);
 }
 
 static int setup_device_watchers(Daemon *d) {
@@ -125,10 +143,14 @@ static int setup_device_watchers(Daemon *d) {
                 .on_device = on_device,
                 .on_overflow = on_device_overflow,
         };
+        /* Subscribed before anything is enumerated or read. */
+        UdevWatchOptions uopts = {
+                .tag = d->cfg.udev_tag,
+                .receive_buffer_size = d->cfg.udev_receive_buffer,
+        };
         int r;
 
-        /* Subscribed before anything is enumerated or read. */
-        r = udev_watch_new(d->event, NULL, &ucb, d, &d->udev);
+        r = udev_watch_new(d->event, &uopts, &ucb, d, &d->udev);
         if (r < 0)
                 log_warning_errno(r, "No udev monitor, device changes show at the next resync: "
                                      "%m");
@@ -280,5 +302,12 @@ int daemon_run(Daemon *d) {
         r = reconciler_start(d->rec);
         if (r < 0)
                 return r;
+        /* The devices already there, before the first pass runs: pools know which are
+         * present, and those waiting for one start at once. */
+        if (d->udev) {
+                r = udev_watch_enumerate(d->udev);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot enumerate block devices: %m");
+        }
         return sd_event_loop(d->event);
 }

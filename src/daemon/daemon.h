@@ -13,6 +13,8 @@
 typedef struct DaemonConfig {
         char *definitions_dir;
         char *runtime_dir;
+        char *udev_tag;             /* only devices udev tagged so (rules.d/70-poold.rules) */
+        size_t udev_receive_buffer; /* 0: the default */
         ReconcilerConfig reconciler;
 } DaemonConfig;
 

@@ -60,7 +60,8 @@ static const char *op_name(OpType t) {
                 [OP_VOL_CREATE_FROM] = "volume creation", [OP_VOL_DELETE] = "volume deletion",
                 [OP_VOL_RESIZE] = "volume resize", [OP_VOL_WIPE] = "volume wipe",
                 [OP_VOL_REFRESH] = "volume refresh", [OP_VOL_UPLOAD] = "volume upload",
-                [OP_VOL_DOWNLOAD] = "volume download",
+                [OP_VOL_DOWNLOAD] = "volume download", [OP_VERIFY] = "check",
+                [OP_RELEASE] = "release",
         };
         return names[t];
 }
@@ -138,6 +139,28 @@ static int work_transfer(JobCtx *c, Error *err) {
         return r;
 }
 
+/* Is the running pool's storage still set up? If not, release what is left of it (a lazy
+ * unmount: the device may be dead), so that a later start begins from nothing. */
+static int work_verify(JobCtx *c, Error *err) {
+        int r;
+
+        if (!c->be->check) {
+                c->active = 1;
+                return 0;
+        }
+        r = c->be->check(c->def, err);
+        if (r > 0) {
+                c->active = 1;
+                return 0;
+        }
+        if (c->be->device_lost) {
+                _cleanup_error_ Error e = ERROR_INIT;
+                if (c->be->device_lost(c->def, &e) < 0)
+                        log_warning("Pool %s: %s", c->def->name, e.message ? e.message : "cannot release its storage");
+        }
+        return r;
+}
+
 static int job_work(void *data, Error *err) {
         JobCtx *c = data;
         const PoolOp *op = c->op;
@@ -186,6 +209,8 @@ static int job_work(void *data, Error *err) {
                 return be->vol_refresh(c->def, op->vol_name, &c->found, err);
         case OP_VOL_UPLOAD:
         case OP_VOL_DOWNLOAD: return work_transfer(c, err);
+        case OP_VERIFY: return work_verify(c, err);
+        case OP_RELEASE: return be->device_lost ? be->device_lost(c->def, err) : 0;
         }
         return -EINVAL;
 }
@@ -301,6 +326,7 @@ static void pool_became_active(Pool *p, const PoolDef *def, RefreshResult *res) 
         p->last_error = NULL;
         pool_set_phase(p, PHASE_RUNNING, NULL);
         watch_dir(p, true);
+        pool_devices_started(p);
 }
 
 static void pool_became_inactive(Pool *p) {
@@ -313,7 +339,21 @@ static void pool_became_inactive(Pool *p) {
         (void) runtime_remove_state(p->rec->rt, p->name);
         p->needs_full_refresh = false;
         pool_clear_pending_names(p);
+        p->lost_timer = sd_event_source_disable_unref(p->lost_timer);
+        p->needs_release = false;
+        p->needs_verify = false;
         pool_set_phase(p, PHASE_INACTIVE, NULL);
+}
+
+/* What a check found missing, for the pool's reason. */
+static char *verify_reason(Pool *p, int r, const Error *err) {
+        _cleanup_(pool_deps_done) PoolDeps deps = {};
+
+        if (r < 0 && err && err->message)
+                return error_to_string(err);
+        if (pool_get_deps(p, &deps) && deps.mount_target)
+                return xasprintf("'%s' is no longer mounted", deps.mount_target);
+        return xstrdup("its storage is gone");
 }
 
 /* A start (or a refresh of a running pool) failed: wait for what is missing, or retry. */
@@ -459,6 +499,32 @@ static void job_done(void *data, int r, const Error *err) {
         case OP_VOL_DOWNLOAD:
                 reply(op, r, err);
                 break;
+        case OP_VERIFY:
+                if (!pool_is_active(p))
+                        break;
+                if (c->active) {
+                        if (p->phase == PHASE_DEGRADED)
+                                pool_set_phase(p, PHASE_RUNNING, NULL);
+                } else {
+                        _cleanup_free_ char *why = verify_reason(p, r, err);
+                        bool by_hand = p->verify_by_hand;
+
+                        log_pool_warning(p->name, "Pool %s: %s", p->name, why);
+                        pool_became_inactive(p);
+                        pool_emit(p, "Stopped");
+                        pool_storage_lost(p, by_hand, why);
+                }
+                break;
+        case OP_RELEASE:
+                if (r < 0)
+                        log_pool_warning(p->name, "Pool %s: %s", p->name,
+                                         err && err->message ? err->message : strerror(-r));
+                if (pool_is_active(p)) {
+                        pool_became_inactive(p);
+                        pool_emit(p, "Stopped");
+                        pool_storage_lost(p, false, "its device is gone");
+                }
+                break;
         }
         pool_mark_dirty(p);
 }
@@ -505,7 +571,11 @@ static void serve_next_op(Pool *p) {
         op->next = NULL;
 
         switch (op->type) {
-        case OP_START: phase = PHASE_STARTING; def = p->def; break;
+        case OP_START:
+                phase = PHASE_STARTING;
+                def = p->def;
+                p->held = false; /* pool-start overrides an unmount by hand */
+                break;
         case OP_STOP: phase = PHASE_STOPPING; break;
         case OP_BUILD: phase = PHASE_BUILDING; def = p->def; break;
         case OP_DELETE: phase = PHASE_DELETING; def = p->def; break;
@@ -551,13 +621,28 @@ void pool_reconcile(Pool *p) {
                 (void) start_job(p, OP_ADOPT, NULL, p->live_def, 0);
                 return;
         }
+        active = pool_is_active(p);
+        if (active && p->needs_release) {
+                p->needs_release = false;
+                p->needs_verify = false;
+                (void) start_job(p, OP_RELEASE, NULL, p->live_def, 0);
+                return;
+        }
+        if (active && p->needs_verify) {
+                p->needs_verify = false;
+                (void) start_job(p, OP_VERIFY, NULL, p->live_def, 0);
+                return;
+        }
         if (p->ops) {
                 serve_next_op(p);
                 return;
         }
 
         wanted = pool_is_wanted(p);
-        active = pool_is_active(p);
+        if (wanted && !active && p->held) {
+                p->initial_done = true;
+                return; /* unmounted by hand: waits for its device, a mount or pool-start */
+        }
         if (wanted && !active) {
                 if (p->next_retry && !p->retry_now) {
                         p->initial_done = true;

@@ -34,6 +34,8 @@ typedef enum OpType {
         OP_VOL_REFRESH,
         OP_VOL_UPLOAD,
         OP_VOL_DOWNLOAD,
+        OP_VERIFY,  /* is the running pool's storage still there (check)? if not, release */
+        OP_RELEASE, /* its device is gone: release what start set up (device_lost) */
 } OpType;
 
 /* A client's request queued on a pool. */
@@ -65,6 +67,15 @@ void pool_reconcile(Pool *p);
 void pool_ops_fail_all(Pool *p, int r, const char *message);
 void pool_clear_pending_names(Pool *p);
 void pool_enqueue(Pool *p, PoolOp *op);
+
+/* pool-devices.c */
+/* The pool's dependencies as its current definition gives them; false when it has none. */
+bool pool_get_deps(const Pool *p, PoolDeps *ret);
+void pool_devices_done(Pool *p);
+/* A start succeeded: if the device went away meanwhile, the debounce window starts now. */
+void pool_devices_started(Pool *p);
+/* The running pool lost its storage (released after the device went, or found unmounted). */
+void pool_storage_lost(Pool *p, bool by_hand, const char *what);
 
 /* The backend of the pool's current definition, NULL if unsupported. */
 static inline const Backend *c_backend(const Pool *p) {

@@ -57,6 +57,7 @@ Pool *pool_new(Reconciler *rec, const char *name) {
         p->name = xstrdup(name);
         p->phase = PHASE_INACTIVE;
         p->since = now_realtime();
+        p->device_state = -1;
         p->vols.owner = p;
         ARRAY_APPEND(rec->pools, rec->n_pools, p);
         if (rec->hooks.pool_added)
@@ -80,6 +81,7 @@ static void pool_free(Pool *p) {
         free(p->last_error);
         sd_event_source_disable_unref(p->retry_timer);
         pool_clear_pending_names(p);
+        pool_devices_done(p);
         volume_table_clear(&p->vols);
         free(p);
 }
@@ -337,6 +339,7 @@ static void pool_take_stored(Pool *p, const StoredPool *sp) {
                 pool_def_free(p->def);
                 p->def = pool_def_copy(sp->def);
                 p->retry_now = true;
+                p->held = false;
         }
         p->persistent = true;
         if (p->autostart != sp->autostart)

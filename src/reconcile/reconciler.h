@@ -75,6 +75,16 @@ struct Pool {
         struct stat target_st;
 
         void *watch; /* the daemon's watch of the pool's directory */
+
+        /* Devices and mounts (src/reconcile/pool-devices.c). */
+        char *dev_syspath;  /* the udev device that last matched the pool's source */
+        int device_state;   /* -1 not known (no event yet), 0 gone, 1 present */
+        bool held;          /* its mount was removed by hand: not mounted again until the
+                             * device returns, the mount comes back or pool-start asks */
+        bool needs_release; /* the device is gone past the debounce window: release it */
+        bool needs_verify;  /* look whether the running pool still has its storage */
+        bool verify_by_hand; /* ... after a mount change (a loss is then an unmount by hand) */
+        sd_event_source *lost_timer; /* the debounce window after a removal */
 };
 
 /* What the reconciler tells the outside world (the daemon's bus and watchers). */
@@ -95,6 +105,10 @@ typedef struct ReconcilerConfig {
         uint64_t job_timeout_usec;
         uint64_t retry_min_usec, retry_max_usec;
         uint64_t resync_usec; /* the periodic full resync, randomized ±20%; 0: never */
+        /* How long a running pool's device may be gone before the pool is stopped: a
+         * removal followed by an add within this window (a USB reset, a re-plug) leaves the
+         * pool running. 0: stop at once. */
+        uint64_t device_debounce_usec;
 } ReconcilerConfig;
 
 int reconciler_new(sd_event *event, Store *store, Runtime *rt, const ReconcilerConfig *cfg,
@@ -119,6 +133,18 @@ void reconciler_pool_dir_gone(Reconciler *rec, Pool *p);
 void reconciler_resync(Reconciler *rec);
 /* A device or a mount changed: pools waiting for their storage look again at once. */
 void reconciler_storage_changed(Reconciler *rec);
+/* A block device was added, changed or removed ("add", "change", "enumerate", "remove" as
+ * UdevWatch reports them). names: every name by which a definition may refer to it
+ * (udev_device_match_names()), NULL-terminated; parent_names the same for the disk a
+ * partition belongs to, or NULL. Only the pools whose source is that device (or, for
+ * partitions, whose disk is its parent) are concerned. */
+void reconciler_device_event(Reconciler *rec, const char *action, const char *syspath,
+                             char *const *names, char *const *parent_names);
+/* Device events were lost: running pools that depend on devices check their storage,
+ * waiting ones look again. */
+void reconciler_devices_overflow(Reconciler *rec);
+/* What is mounted at target changed (target as the kernel shows it). */
+void reconciler_mount_event(Reconciler *rec, const char *target, bool mounted);
 
 /* Clients' requests. Synchronous ones return a negative errno with err set; asynchronous
  * ones call done once the work is finished (or fail at once, without calling done). */
