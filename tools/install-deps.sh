@@ -23,6 +23,8 @@ test_pkgs=(
   # libvirt-daemon-driver-qemu, libparted2, dmidecode (no qemu-system, no service started):
   # 2.1 MB, installed in about 6 s
   libvirt-daemon libvirt-clients
+  e2fsprogs fdisk      # mkfs.ext4 for fs pools; sfdisk for the disk-pool tests
+  udev                # systemd-udevd and udevadm: the root tier starts its own udevd
 )
 
 pkgs=("${build_pkgs[@]}")

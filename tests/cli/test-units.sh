@@ -6,7 +6,7 @@ set -u
 units=$1 poold=$2 poolctl=$3
 command -v systemd-analyze >/dev/null || { echo "skip: no systemd-analyze"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sed "s|^ExecStart=.*|ExecStart=$poold|" "$units/poold.service" >"$tmp/poold.service"
+sed "s|^ExecStart=[^ ]*|ExecStart=$poold|" "$units/poold.service" >"$tmp/poold.service"
 sed "s|^ExecStart=[^ ]*|ExecStart=$poolctl|" "$units/poold-wait@.service" >"$tmp/poold-wait@.service"
 cp "$tmp/poold-wait@.service" "$tmp/poold-wait@images.service"
 fail=0

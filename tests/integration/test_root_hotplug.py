@@ -1,0 +1,309 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Root tier, hotplug: fs and disk pools that follow their devices, through a real udevd.
+
+meson runs this file on its own (is_parallel false): it starts a udevd, and other tests' loop
+devices must not race with it. See hotplug.py for how a pulled disk is played.
+"""
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import wait_for
+from hotplug import (LOOP_CTL_ADD, LOOP_CTL_REMOVE, Image, Udevd, disk_pool_xml, fs_pool_xml,
+                     loop_ctl, mounts_at, need_root_and_loop, pool_status, proc_counts, run,
+                     settle, unused_loop_number)
+
+DEBOUNCE = "0.3"  # seconds; the default (2 s) would make 20 cycles slow for nothing
+
+
+@pytest.fixture(scope="module")
+def udevd():
+    need_root_and_loop()
+    u = Udevd().start()
+    yield u
+    u.stop()
+
+
+@pytest.fixture
+def images(tmp_root):
+    made = []
+
+    def make(name, size_mib=64):
+        img = Image(os.path.join(tmp_root, name), size_mib)
+        made.append(img)
+        return img
+
+    yield make
+    for img in made:
+        if img.dev:  # a test that failed may have left a mount behind
+            for fields in mounts_at_device(img.dev):
+                run("umount", "-l", fields[4], check=False)
+        img.cleanup()
+
+
+def mounts_at_device(dev):
+    res = []
+    try:
+        st = os.stat(dev)
+    except FileNotFoundError:
+        return res
+    want = f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if fields[2] == want:
+                res.append(fields)
+    return res
+
+
+def running(daemon, name, target):
+    return daemon.pools().get(name, ("", ""))[0] == "active" and len(mounts_at(target)) == 1
+
+
+def waiting(daemon, name, target):
+    st = pool_status(daemon, name)
+    return st and st["phase"] == "waiting" and not mounts_at(target) and st
+
+
+def start_fs_pool(daemon, tmp_root, img, name="usb", *extra):
+    target = os.path.join(tmp_root, "mnt", name)
+    os.makedirs(target)
+    fs_uuid = img.mkfs_ext4()
+    daemon.write_def(name, fs_pool_xml(name, f"/dev/disk/by-uuid/{fs_uuid}", target),
+                     autostart=True)
+    daemon.start("--device-debounce", DEBOUNCE, *extra)
+    return target, fs_uuid
+
+
+def test_fs_pool_by_uuid_follows_its_loop_device_20_times(udevd, daemon, tmp_root, images):
+    img = images("usb.img")
+    target, fs_uuid = start_fs_pool(daemon, tmp_root, img)
+
+    # No device: the pool waits, naming it.
+    st = wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+    assert fs_uuid in (st["reason"] or ""), st
+
+    samples = []
+    for cycle in range(20):
+        img.attach()
+        wait_for(lambda: running(daemon, "usb", target), what=f"usb running (cycle {cycle})")
+        fields = mounts_at(target)[0]
+        assert set(fields[5].split(",")) >= {"nodev", "nosuid", "noexec"}, fields
+        if cycle == 0:
+            daemon.ctl("vol-create-as", "usb", "disk.img", "1M")
+            with open(os.path.join(target, "notes.txt"), "w") as f:
+                f.write("kept\n")
+        wait_for(lambda: daemon.volumes("usb") == ["disk.img", "notes.txt"],
+                 what=f"volumes of usb (cycle {cycle})")
+        with open(os.path.join(target, "notes.txt")) as f:
+            assert f.read() == "kept\n"
+
+        img.pull()
+        st = wait_for(lambda: waiting(daemon, "usb", target), what=f"usb waiting ({cycle})")
+        assert fs_uuid in (st["reason"] or ""), st
+        # poold let go of everything: the loop device really detaches.
+        wait_for(lambda: img.backing_file() == "", what="loop device detached")
+        assert daemon.pools()["usb"][0] == "inactive"
+        samples.append(proc_counts(daemon.proc.pid))
+
+    fds = [s[0] for s in samples]
+    rss = [s[1] for s in samples]
+    assert fds[-1] == fds[1], f"fds grew over 20 cycles: {fds}"
+    assert rss[-1] - rss[1] < 2048, f"RSS (KiB) grew over 20 cycles: {rss}"
+    assert not mounts_at(target)
+
+
+def test_a_short_removal_within_the_debounce_window_does_not_stop_the_pool(udevd, daemon,
+                                                                            tmp_root, images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img, "usb")
+    img.attach()
+    wait_for(lambda: running(daemon, "usb", target), what="usb running")
+    mount_id = mounts_at(target)[0][0]
+    # Restart the daemon with a long window, then a remove and an add in quick succession.
+    daemon.stop()
+    daemon.start("--device-debounce", "5")
+    wait_for(lambda: running(daemon, "usb", target), what="usb adopted")
+    run("udevadm", "trigger", "--action=remove", img.dev)
+    run("udevadm", "trigger", "--action=add", img.dev)
+    settle()
+    wait_for(lambda: "its device is back" in daemon.logs(), what="device back")
+    time.sleep(0.5)
+    assert running(daemon, "usb", target)
+    assert mounts_at(target)[0][0] == mount_id, "the pool was mounted again"
+    assert pool_status(daemon, "usb")["phase"] == "running"
+
+
+def test_real_add_and_remove_events_loop_ctl(udevd, daemon, tmp_root, images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img)
+    wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+    n = unused_loop_number()
+    dev = f"/dev/loop{n}"
+    try:
+        for cycle in range(3):
+            loop_ctl(LOOP_CTL_ADD, n)  # a new, empty device: an "add" event
+            settle()
+            assert os.path.exists(f"/sys/block/loop{n}")
+            time.sleep(0.2)
+            assert waiting(daemon, "usb", target), "an empty device started the pool"
+            img.attach(dev)
+            wait_for(lambda: running(daemon, "usb", target), what=f"running ({cycle})")
+            img.pull()
+            wait_for(lambda: waiting(daemon, "usb", target), what=f"waiting ({cycle})")
+            wait_for(lambda: img.backing_file() == "", what="loop device detached")
+            loop_ctl(LOOP_CTL_REMOVE, n)  # the device goes: a "remove" event
+            settle()
+            assert not os.path.exists(f"/sys/block/loop{n}")
+            assert waiting(daemon, "usb", target)
+        assert "device" in daemon.logs()
+    finally:
+        if os.path.exists(f"/sys/block/loop{n}"):
+            run("losetup", "-d", dev, check=False)
+            try:
+                loop_ctl(LOOP_CTL_REMOVE, n)
+            except OSError:
+                pass
+
+
+def test_an_unmount_by_hand_is_respected(udevd, daemon, tmp_root, images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img)
+    img.attach()
+    wait_for(lambda: running(daemon, "usb", target), what="usb running")
+
+    run("umount", target)
+    st = wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting after umount")
+    assert "pool-start" in (st["reason"] or ""), st
+    time.sleep(1.0)  # poold does not mount it again by itself
+    assert not mounts_at(target)
+
+    daemon.ctl("pool-start", "usb")  # asked: mounted again
+    wait_for(lambda: running(daemon, "usb", target), what="usb running after pool-start")
+
+    # Unmounted by hand again; this time the device is pulled and comes back: mounted again.
+    run("umount", target)
+    wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+    img.pull()
+    wait_for(lambda: img.backing_file() == "", what="loop device detached")
+    img.attach()
+    wait_for(lambda: running(daemon, "usb", target), what="usb running after the device came back")
+
+
+def test_kill_9_and_restart_adopts_the_mount(udevd, daemon, tmp_root, images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img)
+    img.attach()
+    wait_for(lambda: running(daemon, "usb", target), what="usb running")
+    before = mounts_at(target)
+    daemon.proc.send_signal(signal.SIGKILL)
+    daemon.proc.wait()
+    daemon.stop()
+    daemon.start("--device-debounce", DEBOUNCE)
+    wait_for(lambda: running(daemon, "usb", target), what="usb adopted")
+    after = mounts_at(target)
+    assert len(after) == 1 and after[0][0] == before[0][0], (before, after)
+    # still followed: a pull stops it
+    img.pull()
+    wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+
+
+def test_udev_events_lost_to_a_small_buffer_are_recovered_by_a_resync(udevd, daemon, tmp_root,
+                                                                     images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img, "usb", "--udev-buffer", "4K")
+    wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+    # Freeze poold, fill its socket with other devices' events, then attach the pool's device:
+    # its event is among those the kernel drops.
+    daemon.proc.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(20):
+            run("udevadm", "trigger", "--action=change", "--subsystem-match=block")
+        settle()
+        img.attach()
+    finally:
+        daemon.proc.send_signal(signal.SIGCONT)
+    wait_for(lambda: running(daemon, "usb", target), what="usb running after the resync")
+    assert "udev events were lost" in daemon.logs()
+
+
+def test_build_refuses_a_device_that_carries_a_filesystem(udevd, daemon, tmp_root, images):
+    img = images("disk.img")
+    fs_uuid = img.mkfs_ext4()
+    img.attach(partscan=True)
+    daemon.write_def("d", disk_pool_xml("d", img.dev))
+    daemon.start()
+    p = daemon.ctl("pool-build", "d", check=False)
+    assert p.returncode == 1
+    assert p.stderr.startswith("error: ") and img.dev in p.stderr, p.stderr
+    assert run("blkid", "-o", "value", "-s", "UUID", img.dev).stdout.strip() == fs_uuid
+    daemon.ctl("pool-build", "d", "--overwrite")
+    assert run("blkid", "-o", "value", "-s", "PTTYPE", img.dev).stdout.strip() == "gpt"
+
+
+def test_disk_pool_partitions_follow_the_kernel(udevd, daemon, tmp_root, images):
+    img = images("disk.img", 128)
+    img.attach(partscan=True)
+    name = img.sysname
+    daemon.write_def("d", disk_pool_xml("d", img.dev), autostart=True)
+    daemon.start()
+    daemon.ctl("pool-build", "d")
+    daemon.ctl("pool-start", "d")
+    wait_for(lambda: daemon.pools().get("d", ("",))[0] == "active", what="d running")
+    for i in (1, 2, 3):
+        daemon.ctl("vol-create-as", "d", f"{name}p{i}", "16M")
+    parts = [f"{name}p{i}" for i in (1, 2, 3)]
+    assert daemon.volumes("d") == parts
+    for p in parts:
+        assert os.path.exists(f"/sys/class/block/{p}"), p
+    daemon.ctl("vol-delete", f"{name}p2", "--pool", "d")
+    assert daemon.volumes("d") == [f"{name}p1", f"{name}p3"]
+    assert not os.path.exists(f"/sys/class/block/{name}p2")
+
+    # A partition made by someone else: the kernel is told (partx), udev announces it, and the
+    # volume list follows without a refresh.
+    subprocess.run(["sfdisk", "--append", "--no-reread", "--no-tell-kernel", "-q", img.dev],
+                   input=",16M\n", text=True, check=True, capture_output=True)
+    run("partx", "-a", img.dev)
+    settle()
+    wait_for(lambda: len(daemon.volumes("d")) == 3, what="outside partition in vol-list")
+    vols = daemon.volumes("d")
+    assert {f"{name}p1", f"{name}p3"} < set(vols), vols
+    new = (set(vols) - {f"{name}p1", f"{name}p3"}).pop()
+    assert os.path.exists(f"/sys/class/block/{new}"), new
+    # and one removed by someone else (table, then kernel) goes away
+    number = new[len(name) + 1:]
+    run("sfdisk", "--delete", "--no-reread", "--no-tell-kernel", img.dev, number)
+    run("partx", "-d", "--nr", number, img.dev)
+    settle()
+    wait_for(lambda: daemon.volumes("d") == [f"{name}p1", f"{name}p3"],
+             what="partition removed outside poold leaves vol-list")
+
+
+RULES = os.path.join(os.path.dirname(__file__), "..", "..", "rules.d", "70-poold.rules")
+
+
+def test_the_installed_rules_tag_what_poold_filters_on(udevd, daemon, tmp_root, images):
+    """poold.service runs with --udev-tag=poold: the rules must tag add, change and remove."""
+    installed = "/run/udev/rules.d/70-poold.rules"
+    os.makedirs("/run/udev/rules.d", exist_ok=True)
+    assert not os.path.exists(installed), f"{installed} exists: not ours to replace"
+    with open(RULES) as src, open(installed, "w") as dst:
+        dst.write(src.read())
+    try:
+        run("udevadm", "control", "--reload")
+        img = images("usb.img")
+        target, _ = start_fs_pool(daemon, tmp_root, img, "usb", "--udev-tag", "poold")
+        wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting")
+        img.attach()
+        wait_for(lambda: running(daemon, "usb", target), what="usb running (tagged change)")
+        assert "poold" in run("udevadm", "info", "--query=property", "--property=TAGS",
+                              img.dev).stdout
+        img.pull()
+        wait_for(lambda: waiting(daemon, "usb", target), what="usb waiting (tagged remove)")
+    finally:
+        os.unlink(installed)
+        run("udevadm", "control", "--reload")
