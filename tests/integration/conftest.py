@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -55,6 +56,11 @@ class Daemon:
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify.bind(notify_path)
         self.notify.settimeout(0.2)
+        # Read every notification as it comes, as systemd does: poold's sd_notify() blocks
+        # once the socket's buffer is full (STATUS= lines at every phase change).
+        self.notices = []
+        self.notices_cond = threading.Condition()
+        threading.Thread(target=self._read_notices, args=(self.notify,), daemon=True).start()
         env = self.env()
         env["NOTIFY_SOCKET"] = notify_path
         self.log = open(self.log_path, "ab")
@@ -66,20 +72,34 @@ class Daemon:
             self.wait_notify("READY=1")
         return self
 
-    def wait_notify(self, what, timeout=15.0):
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"poold exited with {self.proc.returncode}:\n{self.logs()}")
+    def _read_notices(self, sock):
+        while True:
             try:
-                msg = self.notify.recv(4096).decode()
+                msg = sock.recv(4096).decode()
             except socket.timeout:
                 continue
-            seen.append(msg)
-            if what in msg.split("\n"):
-                return msg
-        raise AssertionError(f"no {what} from poold within {timeout}s; got {seen}\n{self.logs()}")
+            except OSError:
+                return  # closed by stop()
+            with self.notices_cond:
+                self.notices.append(msg)
+                self.notices_cond.notify_all()
+
+    def wait_notify(self, what, timeout=15.0):
+        """Waits for a notification holding the line what, sent since the last start."""
+        deadline = time.monotonic() + timeout
+        with self.notices_cond:
+            while True:
+                for msg in self.notices:
+                    if what in msg.split("\n"):
+                        return msg
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"poold exited with {self.proc.returncode}:\n"
+                                         f"{self.logs()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {what} from poold within {timeout}s; got "
+                                         f"{self.notices}\n{self.logs()}")
+                self.notices_cond.wait(min(left, 0.2))
 
     def logs(self):
         with open(self.log_path, "rb") as f:
