@@ -715,9 +715,6 @@ def _names_latin1(args):
 
 
 KNOWN_BUGS = [
-    Bug("btime", "vol-dumpxml has no <btime>0</btime> (libvirt prints it on Linux)",
-        lambda args: command(args) == "vol-dumpxml",
-        lambda t: re.sub(r"\n *<btime>0</btime>", "", t)),
     Bug("backing-facts", "a backing store that exists has no <permissions> and <timestamps>",
         lambda args: command(args) == "vol-dumpxml", _drop_backing_facts),
     Bug("luks-format", "a raw file with a LUKS header is <format type='luks'/>, libvirt's "
