@@ -605,6 +605,40 @@ static void test_refresh_reads_qcow2_virtual_size_and_backing_store(void **state
         assert_int_equal(find(&r, "base.raw")->def->target.format, VOL_FILE_RAW);
 }
 
+/* libvirt stats a backing file that exists and prints its mode, owner, group and timestamps
+ * in <backingStore>; a missing one has its path and format only. */
+static void test_refresh_reports_permissions_and_timestamps_of_a_backing_file(void **state) {
+        _cleanup_free_ char *base = in_pool("base.raw");
+        const struct timespec times[2] = {{1000000000, 123456789}, {1100000000, 987654321}};
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+        const VolTarget *b;
+
+        QEMU_IMG("create -f raw base.raw 1M");
+        QEMU_IMG("create -f qcow2 -b base.raw -F raw child.qcow2 4M");
+        QEMU_IMG("create -f qcow2 -u -b gone.raw -F raw orphan.qcow2 2M");
+        assert_int_equal(chmod(base, 0640), 0);
+        assert_int_equal(utimensat(AT_FDCWD, base, times, 0), 0);
+        refresh_ok(&r);
+
+        b = find(&r, "child.qcow2")->def->backing;
+        assert_non_null(b);
+        assert_int_equal(b->perms.mode, 0640);
+        assert_int_equal(b->perms.uid, getuid());
+        assert_int_equal(b->perms.gid, getgid());
+        assert_non_null(b->timestamps);
+        assert_int_equal(b->timestamps->atime.tv_sec, 1000000000);
+        assert_int_equal(b->timestamps->atime.tv_nsec, 123456789);
+        assert_int_equal(b->timestamps->mtime.tv_sec, 1100000000);
+        assert_int_equal(b->timestamps->mtime.tv_nsec, 987654321);
+        assert_int_equal(b->timestamps->btime.tv_sec, 0);
+        assert_int_equal(b->timestamps->btime.tv_nsec, 0);
+
+        b = find(&r, "orphan.qcow2")->def->backing;
+        assert_non_null(b);
+        assert_int_equal(b->perms.mode, (mode_t) -1);
+        assert_null(b->timestamps);
+}
+
 /* A qcow2 v2 header naming a backing file without saying its format: the backing file's
  * format is probed, as libvirt does. */
 static void write_qcow2_v2_header(const char *path, const char *backing) {
@@ -1687,6 +1721,7 @@ int main(void) {
                 T(test_refresh_lists_a_subdirectory_as_a_dir_volume),
                 T(test_refresh_lists_a_ploop_directory_as_ploop),
                 T(test_refresh_reads_qcow2_virtual_size_and_backing_store),
+                T(test_refresh_reports_permissions_and_timestamps_of_a_backing_file),
                 T(test_refresh_probes_the_format_of_a_backing_file_the_header_does_not_name),
                 T(test_refresh_lists_a_hostile_header_as_raw_with_a_warning),
                 T(test_refresh_lists_a_symlink_to_a_block_device_as_block),
