@@ -453,7 +453,8 @@ static VolTarget *backing_from_name(const Scan *s, const char *name, int format)
 static void vol_apply_image_info(const Scan *s, VolDef *v, const ImageInfo *info) {
         VolTarget *t = &v->target;
 
-        t->format = info->format;
+        /* As libvirt: a LUKS volume is no format of its own but raw, with <encryption>. */
+        t->format = info->format == VOL_FILE_LUKS ? VOL_FILE_RAW : info->format;
         /* As libvirt: a header's size of 0 leaves the file's size, except where encryption
          * takes the whole file. */
         if (info->capacity > 0 || info->encrypted)

@@ -703,20 +703,11 @@ def _inactive_as_definition(t):
     return re.sub(r"\n *<permissions>.*?</permissions>", "", t, flags=re.S)
 
 
-def _raw_luks_as_luks(t):
-    if "<encryption format='luks'>" not in t:
-        return t
-    return t.replace("<format type='raw'/>", "<format type='luks'/>", 1)
-
-
 def _names_latin1(args):
     return any(os.path.basename(a) == NAMES[1] for a in args)
 
 
 KNOWN_BUGS = [
-    Bug("luks-format", "a raw file with a LUKS header is <format type='luks'/>, libvirt's "
-        "is raw (with <encryption format='luks'>)",
-        lambda args: command(args) == "vol-dumpxml", _raw_luks_as_luks),
     Bug("inactive-xml", "pool-dumpxml --inactive of a running pool with no pending change "
         "prints the definition; libvirt prints the live XML then",
         lambda args: command(args) == "pool-dumpxml" and "--inactive" in args,

@@ -639,6 +639,24 @@ static void test_refresh_reports_permissions_and_timestamps_of_a_backing_file(vo
         assert_null(b->timestamps);
 }
 
+/* libvirt reports a file with a LUKS header as raw with <encryption format='luks'> (LUKS is
+ * no volume format of its own), its capacity without the header. */
+static void test_refresh_reports_a_luks_file_as_raw_with_luks_encryption(void **state) {
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+        const FoundVolume *f;
+
+        QEMU_IMG("create -q -f luks --object secret,id=s0,data=secret -o key-secret=s0,"
+                 "iter-time=10 enc.luks 4M");
+        refresh_ok(&r);
+        f = find(&r, "enc.luks");
+        assert_non_null(f);
+        assert_int_equal(f->def->target.format, VOL_FILE_RAW);
+        assert_non_null(f->def->target.encryption);
+        assert_int_equal(f->def->target.encryption->format, ENCRYPTION_LUKS);
+        assert_int_equal(f->def->capacity, 4 * MiB);
+        assert_true(f->def->physical > 4 * MiB);
+}
+
 /* A qcow2 v2 header naming a backing file without saying its format: the backing file's
  * format is probed, as libvirt does. */
 static void write_qcow2_v2_header(const char *path, const char *backing) {
@@ -1722,6 +1740,7 @@ int main(void) {
                 T(test_refresh_lists_a_ploop_directory_as_ploop),
                 T(test_refresh_reads_qcow2_virtual_size_and_backing_store),
                 T(test_refresh_reports_permissions_and_timestamps_of_a_backing_file),
+                T(test_refresh_reports_a_luks_file_as_raw_with_luks_encryption),
                 T(test_refresh_probes_the_format_of_a_backing_file_the_header_does_not_name),
                 T(test_refresh_lists_a_hostile_header_as_raw_with_a_warning),
                 T(test_refresh_lists_a_symlink_to_a_block_device_as_block),
