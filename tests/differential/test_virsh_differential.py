@@ -697,21 +697,11 @@ class Bug:
         self.key, self.what, self.applies, self.rewrite = key, what, applies, rewrite
 
 
-def _inactive_as_definition(t):
-    t = re.sub(r"<(capacity|allocation|available) unit='bytes'>\d+</\1>",
-               r"<\1 unit='bytes'>0</\1>", t)
-    return re.sub(r"\n *<permissions>.*?</permissions>", "", t, flags=re.S)
-
-
 def _names_latin1(args):
     return any(os.path.basename(a) == NAMES[1] for a in args)
 
 
 KNOWN_BUGS = [
-    Bug("inactive-xml", "pool-dumpxml --inactive of a running pool with no pending change "
-        "prints the definition; libvirt prints the live XML then",
-        lambda args: command(args) == "pool-dumpxml" and "--inactive" in args,
-        _inactive_as_definition),
     Bug("control-char-name", "vol-info and vol-dumpxml of a volume whose name has a control "
         "character (a newline) fail: 'cannot be copied: invalid volume name'",
         lambda args: command(args) in ("vol-info", "vol-dumpxml") and "new\nline.img" in args),
