@@ -702,9 +702,6 @@ def _names_latin1(args):
 
 
 KNOWN_BUGS = [
-    Bug("control-char-name", "vol-info and vol-dumpxml of a volume whose name has a control "
-        "character (a newline) fail: 'cannot be copied: invalid volume name'",
-        lambda args: command(args) in ("vol-info", "vol-dumpxml") and "new\nline.img" in args),
     Bug("non-utf8-name", "a file name that is not UTF-8 breaks vol-list of its whole pool "
         "and every command naming it ('Invalid argument': D-Bus strings are UTF-8)",
         lambda args: (command(args) == "vol-list" and NAMES_POOL in args) or _names_latin1(args)),
