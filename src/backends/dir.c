@@ -382,7 +382,9 @@ static VolTimestamps *timestamps_from_stat(const struct stat *st) {
         t->atime = st->st_atim;
         t->mtime = st->st_mtim;
         t->ctime = st->st_ctim;
-        t->btime = (struct timespec){.tv_sec = 0, .tv_nsec = -1}; /* Linux's stat has none */
+        /* libvirt 9.0 reads stat(), which has no birth time on Linux, and prints
+         * <btime>0</btime> whatever the file system knows (docs/differential.md). */
+        t->btime = (struct timespec){.tv_sec = 0, .tv_nsec = 0};
         return t;
 }
 
@@ -403,24 +405,31 @@ static VolDef *vol_from_stat(const char *name, char *path, const struct stat *st
         return v;
 }
 
-/* The format of a backing file whose image does not say, probed as libvirt does; raw when it
- * cannot be read (a missing backing file is no error). Only regular files and block devices
- * are opened: a header can name any path. */
-static int backing_probe_format(const char *path) {
+/* What libvirt prints of a local backing file: its mode, owner, group and timestamps, and its
+ * format, probed as libvirt does when the image does not say (raw when it cannot be read).
+ * Only regular files and block devices are opened, as libvirt's VIR_STORAGE_VOL_OPEN_DEFAULT:
+ * a header can name any path. A missing backing file is no error: path and format only. */
+static void backing_fill_local(VolTarget *b, int format) {
         _cleanup_(image_info_done) ImageInfo info = IMAGE_INFO_INIT;
         _cleanup_close_ int fd = -1;
         struct stat st, fst;
         off_t size;
 
-        if (stat(path, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
-                return VOL_FILE_RAW;
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        b->format = format >= 0 ? format : VOL_FILE_RAW;
+        if (stat(b->path, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+                return;
+        fd = open(b->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0 || fstat(fd, &fst) < 0 || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino)
-                return VOL_FILE_RAW;
+                return;
+        b->perms.mode = fst.st_mode & 0777;
+        b->perms.uid = fst.st_uid;
+        b->perms.gid = fst.st_gid;
+        b->timestamps = timestamps_from_stat(&fst);
+        if (format >= 0)
+                return;
         size = S_ISREG(fst.st_mode) ? fst.st_size : lseek(fd, 0, SEEK_END);
-        if (size < 0 || image_probe_fd(fd, (uint64_t) size, &info, NULL) < 0)
-                return VOL_FILE_RAW;
-        return info.format;
+        if (size >= 0 && image_probe_fd(fd, (uint64_t) size, &info, NULL) >= 0)
+                b->format = info.format;
 }
 
 /* <backingStore> from a header's backing name: network names as they are (format raw, as
@@ -437,14 +446,15 @@ static VolTarget *backing_from_name(const Scan *s, const char *name, int format)
         }
         local = startswith(name, "file:") ?: name;
         b->path = path_is_absolute(local) ? xstrdup(local) : scan_path(s, local);
-        b->format = format >= 0 ? format : backing_probe_format(b->path);
+        backing_fill_local(b, format);
         return b;
 }
 
 static void vol_apply_image_info(const Scan *s, VolDef *v, const ImageInfo *info) {
         VolTarget *t = &v->target;
 
-        t->format = info->format;
+        /* As libvirt: a LUKS volume is no format of its own but raw, with <encryption>. */
+        t->format = info->format == VOL_FILE_LUKS ? VOL_FILE_RAW : info->format;
         /* As libvirt: a header's size of 0 leaves the file's size, except where encryption
          * takes the whole file. */
         if (info->capacity > 0 || info->encrypted)

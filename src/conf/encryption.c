@@ -138,6 +138,24 @@ void encryption_format(XmlWriter *w, const Encryption *e) {
         xml_writer_printf(w, "</encryption>\n");
 }
 
+Encryption *encryption_copy(const Encryption *e) {
+        Encryption *c;
+
+        if (!e)
+                return NULL;
+        c = xmalloc(sizeof(*c));
+        *c = *e;
+        c->secrets = e->n_secrets ? xcalloc(e->n_secrets, sizeof(SecretRef)) : NULL;
+        for (size_t i = 0; i < e->n_secrets; i++)
+                secret_ref_copy(&c->secrets[i], &e->secrets[i]);
+        c->cipher_name = xstrdup(e->cipher_name);
+        c->cipher_mode = xstrdup(e->cipher_mode);
+        c->cipher_hash = xstrdup(e->cipher_hash);
+        c->ivgen_name = xstrdup(e->ivgen_name);
+        c->ivgen_hash = xstrdup(e->ivgen_hash);
+        return c;
+}
+
 void encryption_free(Encryption *e) {
         if (!e)
                 return;

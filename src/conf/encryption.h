@@ -36,5 +36,7 @@ typedef struct Encryption {
 
 int encryption_parse(const xmlNode *node, Encryption **ret, Error *err);
 void encryption_format(XmlWriter *w, const Encryption *e);
+/* A deep copy; NULL for NULL. */
+Encryption *encryption_copy(const Encryption *e);
 void encryption_free(Encryption *e);
 const char *encryption_format_to_string(EncryptionFormat f);

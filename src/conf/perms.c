@@ -109,6 +109,13 @@ void perms_format(XmlWriter *w, const Perms *p) {
         xml_writer_printf(w, "</permissions>\n");
 }
 
+Perms perms_copy(const Perms *p) {
+        Perms c = *p;
+
+        c.label = xstrdup(p->label);
+        return c;
+}
+
 void perms_done(Perms *p) {
         free(p->label);
         *p = PERMS_UNSET;

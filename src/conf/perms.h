@@ -22,4 +22,6 @@ int perms_parse(const xmlNode *node, Perms *ret, Error *err);
 bool perms_is_set(const Perms *p);
 /* Writes <permissions> when anything is set. */
 void perms_format(XmlWriter *w, const Perms *p);
+/* A deep copy (the label duplicated). */
+Perms perms_copy(const Perms *p);
 void perms_done(Perms *p);

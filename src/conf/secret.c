@@ -51,6 +51,12 @@ void secret_ref_format(XmlWriter *w, const SecretRef *s) {
                 xml_writer_printf(w, "/>\n");
 }
 
+void secret_ref_copy(SecretRef *dst, const SecretRef *src) {
+        *dst = *src;
+        dst->type = xstrdup(src->type);
+        dst->usage = xstrdup(src->usage);
+}
+
 void secret_ref_done(SecretRef *s) {
         free(s->type);
         free(s->usage);

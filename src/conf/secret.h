@@ -17,6 +17,8 @@ typedef struct SecretRef {
 
 int secret_ref_parse(const xmlNode *node, SecretRef *ret, Error *err);
 void secret_ref_format(XmlWriter *w, const SecretRef *s);
+/* A deep copy of src into dst (which holds nothing). */
+void secret_ref_copy(SecretRef *dst, const SecretRef *src);
 void secret_ref_done(SecretRef *s);
 
 /* <auth type='chap|ceph' username='...'><secret .../></auth> of a pool source. */

@@ -57,6 +57,37 @@ VolDef *vol_def_free(VolDef *def) {
         return NULL;
 }
 
+static void vol_target_copy(VolTarget *dst, const VolTarget *src) {
+        *dst = *src;
+        dst->path = xstrdup(src->path);
+        dst->perms = perms_copy(&src->perms);
+        if (src->timestamps) {
+                dst->timestamps = xmalloc(sizeof(VolTimestamps));
+                *dst->timestamps = *src->timestamps;
+        }
+        dst->encryption = encryption_copy(src->encryption);
+        dst->compat = xstrdup(src->compat);
+}
+
+VolDef *vol_def_copy(const VolDef *def) {
+        VolDef *c = xmalloc(sizeof(*c));
+
+        *c = *def;
+        c->name = xstrdup(def->name);
+        c->key = xstrdup(def->key);
+        c->extents = def->n_extents ? xcalloc(def->n_extents, sizeof(VolExtent)) : NULL;
+        for (size_t i = 0; i < def->n_extents; i++) {
+                c->extents[i] = def->extents[i];
+                c->extents[i].path = xstrdup(def->extents[i].path);
+        }
+        vol_target_copy(&c->target, &def->target);
+        if (def->backing) {
+                c->backing = xmalloc(sizeof(VolTarget));
+                vol_target_copy(c->backing, def->backing);
+        }
+        return c;
+}
+
 /* <format type=...> of a target or backing store, in the pool type's table. */
 static int parse_format(const xmlNode *parent, PoolType pool_type, int *ret, Error *err) {
         const char *const *table = vol_format_table(pool_type);

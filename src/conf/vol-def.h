@@ -86,6 +86,10 @@ int vol_def_parse_node(const xmlNode *root, PoolType pool_type, unsigned flags, 
 char *vol_def_format(const VolDef *def, PoolType pool_type);
 
 VolDef *vol_def_new(void);
+/* A deep copy of everything, what a refresh found included (timestamps, extents, physical
+ * size): a volume's facts as they are, whatever its name (a name read from disk need not
+ * pass the checks a document's does). */
+VolDef *vol_def_copy(const VolDef *def);
 VolDef *vol_def_free(VolDef *def);
 DEFINE_TRIVIAL_CLEANUP_FUNC(VolDef *, vol_def_free);
 #define _cleanup_vol_def_ _cleanup_(vol_def_freep)

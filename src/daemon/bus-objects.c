@@ -487,8 +487,11 @@ static int method_pool_get_xml(sd_bus_message *m, void *userdata, sd_bus_error *
 
         if (r < 0)
                 return r;
-        if ((flags & 1) && p->def)
-                xml = pool_def_format(p->def, NULL); /* --inactive: the stored definition */
+        /* --inactive (flag 1), as libvirt's storagePoolGetXMLDesc: the definition that applies
+         * at the next start where it differs from the running one (libvirt's newDef); for a
+         * running pool without such a change, the live XML, as without the flag. */
+        if ((flags & 1) && p->def && (!pool_is_active(p) || pool_has_pending_change(p)))
+                xml = pool_def_format(p->def, NULL);
         else if (pool_is_active(p) && p->has_target_st) {
                 /* The live XML shows the directory's permissions as found, as libvirt's. */
                 PoolDef live = *pool_current_def(p);

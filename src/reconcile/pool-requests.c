@@ -248,8 +248,6 @@ int pool_request_delete(Pool *p, OpDone done, void *userdata, Error *err) {
 
 static int need_volume(Pool *p, const char *name, VolDef **ret, Error *err) {
         Volume *v;
-        _cleanup_free_ char *xml = NULL;
-        _cleanup_error_ Error e2 = ERROR_INIT;
 
         if (!pool_is_active(p))
                 return not_active(p, err);
@@ -259,15 +257,9 @@ static int need_volume(Pool *p, const char *name, VolDef **ret, Error *err) {
                                        "Storage volume not found: no storage vol with matching "
                                        "name '%s'",
                                        name);
-        /* The job gets its own copy. */
-        xml = vol_def_format(v->def, p->live_def->type);
-        if (vol_def_parse_string(xml, strlen(xml), p->live_def->type, VOL_PARSE_OPT_CAPACITY, ret,
-                                 &e2) < 0)
-                return error_set(err, 0, "volume '%s' cannot be copied: %s", name, e2.message);
-        /* What XML does not carry back. */
-        (*ret)->target.path = (*ret)->target.path ? (*ret)->target.path
-                                                  : xstrdup(v->def->target.path);
-        (*ret)->type = v->def->type;
+        /* The job gets its own copy: the volume as found, whatever its name (a file name need
+         * not pass the checks of a document's <name>, e.g. a newline). */
+        *ret = vol_def_copy(v->def);
         return 0;
 }
 

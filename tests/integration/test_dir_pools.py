@@ -249,3 +249,21 @@ def test_types_without_a_backend_parse_and_say_they_are_unsupported(daemon, tmp_
                         "error: unsupported storage pool type 'fs'\n")
     assert "<device path='/dev/disk/by-uuid/1234-5678'/>" in daemon.ctl("pool-dumpxml",
                                                                          "usb").stdout
+
+
+def test_a_file_whose_name_has_a_newline_can_be_shown_resized_and_deleted(daemon, tmp_root):
+    """Requests copy the volume as found; its name is a file's, not a document's, and need not
+    pass the checks of <name> (libvirt's vol-info, vol-resize and vol-delete work on it)."""
+    path = make_pool_dir(tmp_root, "nl")
+    name = "new\nline.img"
+    with open(os.path.join(path, name), "wb") as f:
+        f.write(b"\0" * 4096)
+    daemon.write_def("nl", dir_pool_xml("nl", path), autostart=True)
+    daemon.start()
+    wait_for(lambda: daemon.pools().get("nl") == ("active", "yes"), what="pool nl running")
+    assert f"<name>{name}</name>" in daemon.ctl("vol-dumpxml", "--pool", "nl", name).stdout
+    assert "Capacity:       4.00 KiB" in daemon.ctl("vol-info", "--pool", "nl", name).stdout
+    daemon.ctl("vol-resize", "--pool", "nl", name, "8K")
+    assert os.path.getsize(os.path.join(path, name)) == 8192
+    daemon.ctl("vol-delete", "--pool", "nl", name)
+    assert not os.path.exists(os.path.join(path, name))

@@ -266,6 +266,14 @@ def test_golden_dumpxml_of_a_running_dir_pool(world):
     check_output(p, "pool-dumpxml-running", world.root)
 
 
+def test_golden_dumpxml_inactive_of_a_running_pool_without_pending_change_is_the_live_xml(world):
+    """libvirt prints the pending definition only when there is one; otherwise --inactive
+    prints the live XML, sizes and the target's permissions included."""
+    p = world.ctl("pool-dumpxml", "--inactive", "alpha", check=False)
+    assert p.returncode == 0
+    check_output(p, "pool-dumpxml-running", world.root)
+
+
 # ---- capabilities: the golden document is also libvirt-valid ----
 
 def xmllint_relaxng(schema, path):

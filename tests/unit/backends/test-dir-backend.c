@@ -605,6 +605,58 @@ static void test_refresh_reads_qcow2_virtual_size_and_backing_store(void **state
         assert_int_equal(find(&r, "base.raw")->def->target.format, VOL_FILE_RAW);
 }
 
+/* libvirt stats a backing file that exists and prints its mode, owner, group and timestamps
+ * in <backingStore>; a missing one has its path and format only. */
+static void test_refresh_reports_permissions_and_timestamps_of_a_backing_file(void **state) {
+        _cleanup_free_ char *base = in_pool("base.raw");
+        const struct timespec times[2] = {{1000000000, 123456789}, {1100000000, 987654321}};
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+        const VolTarget *b;
+
+        QEMU_IMG("create -f raw base.raw 1M");
+        QEMU_IMG("create -f qcow2 -b base.raw -F raw child.qcow2 4M");
+        QEMU_IMG("create -f qcow2 -u -b gone.raw -F raw orphan.qcow2 2M");
+        assert_int_equal(chmod(base, 0640), 0);
+        assert_int_equal(utimensat(AT_FDCWD, base, times, 0), 0);
+        refresh_ok(&r);
+
+        b = find(&r, "child.qcow2")->def->backing;
+        assert_non_null(b);
+        assert_int_equal(b->perms.mode, 0640);
+        assert_int_equal(b->perms.uid, getuid());
+        assert_int_equal(b->perms.gid, getgid());
+        assert_non_null(b->timestamps);
+        assert_int_equal(b->timestamps->atime.tv_sec, 1000000000);
+        assert_int_equal(b->timestamps->atime.tv_nsec, 123456789);
+        assert_int_equal(b->timestamps->mtime.tv_sec, 1100000000);
+        assert_int_equal(b->timestamps->mtime.tv_nsec, 987654321);
+        assert_int_equal(b->timestamps->btime.tv_sec, 0);
+        assert_int_equal(b->timestamps->btime.tv_nsec, 0);
+
+        b = find(&r, "orphan.qcow2")->def->backing;
+        assert_non_null(b);
+        assert_int_equal(b->perms.mode, (mode_t) -1);
+        assert_null(b->timestamps);
+}
+
+/* libvirt reports a file with a LUKS header as raw with <encryption format='luks'> (LUKS is
+ * no volume format of its own), its capacity without the header. */
+static void test_refresh_reports_a_luks_file_as_raw_with_luks_encryption(void **state) {
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+        const FoundVolume *f;
+
+        QEMU_IMG("create -q -f luks --object secret,id=s0,data=secret -o key-secret=s0,"
+                 "iter-time=10 enc.luks 4M");
+        refresh_ok(&r);
+        f = find(&r, "enc.luks");
+        assert_non_null(f);
+        assert_int_equal(f->def->target.format, VOL_FILE_RAW);
+        assert_non_null(f->def->target.encryption);
+        assert_int_equal(f->def->target.encryption->format, ENCRYPTION_LUKS);
+        assert_int_equal(f->def->capacity, 4 * MiB);
+        assert_true(f->def->physical > 4 * MiB);
+}
+
 /* A qcow2 v2 header naming a backing file without saying its format: the backing file's
  * format is probed, as libvirt does. */
 static void write_qcow2_v2_header(const char *path, const char *backing) {
@@ -719,7 +771,9 @@ static void test_refresh_reports_nanosecond_timestamps_and_leaves_atime_alone(vo
         assert_int_equal(t->mtime.tv_sec, 1100000000);
         assert_int_equal(t->mtime.tv_nsec, 987654321);
         assert_true(t->ctime.tv_sec > 0);
-        assert_int_equal(t->btime.tv_nsec, -1);
+        /* A birth time of 0, as libvirt 9.0 prints it on Linux, whatever the file system. */
+        assert_int_equal(t->btime.tv_sec, 0);
+        assert_int_equal(t->btime.tv_nsec, 0);
         /* Probing read the file, and its atime did not move. */
         assert_int_equal(stat_of(file).st_atim.tv_nsec, 123456789);
 }
@@ -1685,6 +1739,8 @@ int main(void) {
                 T(test_refresh_lists_a_subdirectory_as_a_dir_volume),
                 T(test_refresh_lists_a_ploop_directory_as_ploop),
                 T(test_refresh_reads_qcow2_virtual_size_and_backing_store),
+                T(test_refresh_reports_permissions_and_timestamps_of_a_backing_file),
+                T(test_refresh_reports_a_luks_file_as_raw_with_luks_encryption),
                 T(test_refresh_probes_the_format_of_a_backing_file_the_header_does_not_name),
                 T(test_refresh_lists_a_hostile_header_as_raw_with_a_warning),
                 T(test_refresh_lists_a_symlink_to_a_block_device_as_block),

@@ -360,6 +360,107 @@ static void test_vol_names_in_output_are_escaped(void **state) {
         assert_contains(xml, "<path>/srv/a&amp;b</path>\n");
 }
 
+/* A volume as a refresh finds it, with everything a VolDef can hold. */
+static VolDef *refreshed_volume_with_everything(void) {
+        VolDef *def = vol_def_new();
+        Encryption *e = xcalloc(1, sizeof(*e));
+
+        def->name = xstrdup("new\nline.qcow2"); /* no document's name, but a file's */
+        def->key = xstrdup("/srv/p/new\nline.qcow2");
+        def->type = VOL_FILE;
+        def->n_extents = 2;
+        def->extents = xcalloc(2, sizeof(VolExtent));
+        def->extents[0] = (VolExtent){ xstrdup("/dev/sdb1"), 0, 4096 };
+        def->extents[1] = (VolExtent){ xstrdup("/dev/sdc1"), 8192, 12288 };
+        def->capacity = 1048576;
+        def->has_capacity = def->has_allocation = true;
+        def->allocation = 4096;
+        def->physical = 200704;
+        def->target.path = xstrdup("/srv/p/new\nline.qcow2");
+        def->target.format = VOL_FILE_QCOW2;
+        def->target.perms = (Perms){ 0600, 107, 108, xstrdup("system_u:object_r:virt_image_t:s0") };
+        def->target.timestamps = xcalloc(1, sizeof(VolTimestamps));
+        def->target.timestamps->atime = (struct timespec){ 1712345678, 999999999 };
+        def->target.timestamps->btime = (struct timespec){ 0, 0 };
+        e->format = ENCRYPTION_LUKS;
+        e->n_secrets = 1;
+        e->secrets = xcalloc(1, sizeof(SecretRef));
+        e->secrets[0] = (SecretRef){ .type = xstrdup("passphrase"), .usage = xstrdup("vol1") };
+        e->cipher_name = xstrdup("aes");
+        e->cipher_size = 256;
+        e->cipher_mode = xstrdup("xts");
+        e->cipher_hash = xstrdup("sha256");
+        e->ivgen_name = xstrdup("plain64");
+        e->ivgen_hash = xstrdup("sha256");
+        def->target.encryption = e;
+        def->target.compat = xstrdup("1.1");
+        def->target.cluster_size = 65536;
+        def->target.has_features = true;
+        def->target.features = 1u << VOL_FEATURE_EXTENDED_L2;
+        def->target.nocow = true;
+        def->backing = xcalloc(1, sizeof(VolTarget));
+        def->backing->path = xstrdup("/srv/p/base.raw");
+        def->backing->format = VOL_FILE_RAW;
+        def->backing->perms = (Perms){ 0644, 0, 0, NULL };
+        def->backing->timestamps = xcalloc(1, sizeof(VolTimestamps));
+        def->backing->timestamps->mtime = (struct timespec){ 1600000000, 5 };
+        return def;
+}
+
+static void test_vol_def_copy_is_deep_and_carries_what_xml_does_not(void **state) {
+        VolDef *def = refreshed_volume_with_everything();
+        _cleanup_vol_def_ VolDef *copy = vol_def_copy(def);
+        _cleanup_free_ char *want = vol_def_format(def, POOL_DIR), *got = NULL;
+
+        /* Nothing shared: the original goes, the copy stays whole (ASan checks the rest). */
+        assert_ptr_not_equal(copy->name, def->name);
+        assert_ptr_not_equal(copy->extents, def->extents);
+        assert_ptr_not_equal(copy->target.timestamps, def->target.timestamps);
+        assert_ptr_not_equal(copy->target.encryption, def->target.encryption);
+        assert_ptr_not_equal(copy->target.encryption->secrets, def->target.encryption->secrets);
+        assert_ptr_not_equal(copy->backing, def->backing);
+        vol_def_free(def);
+
+        got = vol_def_format(copy, POOL_DIR);
+        assert_same_text("copy of a refreshed volume", want, got);
+        /* What the XML does not show, or a parse would refuse. */
+        assert_string_equal(copy->name, "new\nline.qcow2");
+        assert_true(copy->target.nocow);
+        assert_true(copy->has_capacity);
+        assert_int_equal(copy->type, VOL_FILE);
+        assert_string_equal(copy->target.perms.label, "system_u:object_r:virt_image_t:s0");
+        assert_string_equal(copy->target.encryption->secrets[0].usage, "vol1");
+        assert_int_equal(copy->backing->timestamps->mtime.tv_nsec, 5);
+}
+
+static void test_vol_def_copy_of_each_fixture_formats_as_the_original(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(vol_fixtures); i++) {
+                _cleanup_free_ char *rel = xasprintf("volumes/%s.xml", vol_fixtures[i].name);
+                _cleanup_free_ char *xml = read_fixture(rel), *want = NULL, *got = NULL;
+                _cleanup_vol_def_ VolDef *def = parse_string(xml, vol_fixtures[i].pool_type);
+                _cleanup_vol_def_ VolDef *copy = vol_def_copy(def);
+
+                want = vol_def_format(def, vol_fixtures[i].pool_type);
+                got = vol_def_format(copy, vol_fixtures[i].pool_type);
+                assert_same_text(vol_fixtures[i].name, want, got);
+        }
+}
+
+static void test_vol_def_copy_of_a_bare_volume(void **state) {
+        _cleanup_vol_def_ VolDef *def = vol_def_new();
+        _cleanup_vol_def_ VolDef *copy = NULL;
+
+        def->name = xstrdup("v");
+        copy = vol_def_copy(def);
+        assert_string_equal(copy->name, "v");
+        assert_null(copy->key);
+        assert_null(copy->extents);
+        assert_null(copy->backing);
+        assert_null(copy->target.timestamps);
+        assert_null(copy->target.encryption);
+        assert_int_equal(copy->target.perms.mode, (mode_t) -1);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_vol_without_capacity_is_accepted_only_with_a_backing_store),
@@ -372,6 +473,9 @@ int main(void) {
                 cmocka_unit_test(test_vol_refreshed_qcow2_file_prints_target_in_libvirt_order),
                 cmocka_unit_test(test_vol_backing_store_without_path_is_not_printed),
                 cmocka_unit_test(test_vol_names_in_output_are_escaped),
+                cmocka_unit_test(test_vol_def_copy_is_deep_and_carries_what_xml_does_not),
+                cmocka_unit_test(test_vol_def_copy_of_each_fixture_formats_as_the_original),
+                cmocka_unit_test(test_vol_def_copy_of_a_bare_volume),
         };
         struct CMUnitTest fixtures[ELEMENTSOF(vol_fixtures)];
         char *names[ELEMENTSOF(vol_fixtures)];
