@@ -24,6 +24,7 @@
 #include <sys/vfs.h>
 
 #include "backends/backend.h"
+#include "backends/dir.h"
 #include "backends/image-probe.h"
 #include "backends/tool.h"
 #include "shared/log.h"
@@ -580,19 +581,10 @@ static int dir_build_target(const PoolDef *def, bool created, Error *err) {
         return dir_set_cow(fd, def->target_path, def->cow, err);
 }
 
-static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
+int dir_make_target(const PoolDef *def, Error *err) {
         bool created = false;
         int r;
 
-        if ((flags & BUILD_OVERWRITE) && (flags & BUILD_NO_OVERWRITE))
-                return error_set_errno(err, -EINVAL, 0,
-                                       "Options --overwrite and --no-overwrite are mutually "
-                                       "exclusive");
-        /* libvirt tries mkfs then, and a dir pool has no device to format. */
-        if (flags & (BUILD_OVERWRITE | BUILD_NO_OVERWRITE))
-                return error_set_errno(err, -EINVAL, 0,
-                                       "No source device specified when formatting pool '%s'",
-                                       def->name);
         if (!path_is_absolute(def->target_path))
                 return error_set_errno(err, -EINVAL, 0, "path '%s' is not absolute",
                                        def->target_path ? def->target_path : "");
@@ -612,6 +604,19 @@ static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
         return r;
 }
 
+static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
+        if ((flags & BUILD_OVERWRITE) && (flags & BUILD_NO_OVERWRITE))
+                return error_set_errno(err, -EINVAL, 0,
+                                       "Options --overwrite and --no-overwrite are mutually "
+                                       "exclusive");
+        /* libvirt tries mkfs then, and a dir pool has no device to format. */
+        if (flags & (BUILD_OVERWRITE | BUILD_NO_OVERWRITE))
+                return error_set_errno(err, -EINVAL, 0,
+                                       "No source device specified when formatting pool '%s'",
+                                       def->name);
+        return dir_make_target(def, err);
+}
+
 /* A dir pool is active when its directory is there: libvirt's start only refreshes, which
  * fails on a missing directory with this message. */
 static int dir_start(const PoolDef *def, Error *err) {
@@ -626,7 +631,7 @@ static int dir_stop(const PoolDef *def, Error *err) {
 
 /* rmdir, never recursive: volumes are deleted one by one, on purpose. A directory that is
  * already gone is what was asked for. */
-static int dir_delete(const PoolDef *def, Error *err) {
+int dir_delete(const PoolDef *def, Error *err) {
         int r;
 
         if (isempty(def->target_path))
@@ -678,7 +683,7 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
         }
 }
 
-static int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
+int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
         _cleanup_(closedirp) DIR *d = NULL;
         Scan s;
         int fd, r;
@@ -709,7 +714,7 @@ static void named_refresh_clear(NamedRefresh *names, size_t n) {
                 names[i].found.def = vol_def_free(names[i].found.def);
 }
 
-static int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
+int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
                              Error *err) {
         _cleanup_close_ int fd = -1;
         Scan s;
@@ -747,7 +752,7 @@ static int vol_read(const Scan *s, const char *name, FoundVolume *ret, Error *er
         return 0;
 }
 
-static int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err) {
+int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err) {
         _cleanup_close_ int fd = target_open(def, err);
 
         *ret = (FoundVolume){};
@@ -1143,7 +1148,7 @@ static int create_with_qemu_img(const Scan *s, const VolDef *req, unsigned flags
         return file_finish(s, req, fd, err);
 }
 
-static int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
+int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
                           Error *err) {
         _cleanup_close_ int fd = -1;
         _cleanup_(created_undo) Created created = {.dirfd = -1};
@@ -1490,7 +1495,7 @@ static bool is_raw_format(int f) {
         return f == VOL_FILE_RAW || f == VOL_FILE_ISO;
 }
 
-static int dir_vol_create_from(const PoolDef *def, const VolDef *req, const PoolDef *src_pool,
+int dir_vol_create_from(const PoolDef *def, const VolDef *req, const PoolDef *src_pool,
                                const VolDef *src, unsigned flags, VolDef **ret, Error *err) {
         _cleanup_(image_info_done) ImageInfo info = IMAGE_INFO_INIT;
         _cleanup_close_ int fd = -1, src_fd = -1;
@@ -1529,7 +1534,7 @@ static int dir_vol_create_from(const PoolDef *def, const VolDef *req, const Pool
 
 /* ---- Deleting, resizing, wiping ---------------------------------------------------------- */
 
-static int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
+int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
         struct stat st;
@@ -1695,7 +1700,7 @@ static int resize_with_qemu_img(const Scan *s, const char *name, int format, uin
         return qemu_img_run(s, &a, what, err);
 }
 
-static int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, unsigned flags,
+int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, unsigned flags,
                           Error *err) {
         _cleanup_(image_info_done) ImageInfo info = IMAGE_INFO_INIT;
         _cleanup_close_ int dirfd = -1, fd = -1;
@@ -1766,7 +1771,7 @@ static int wipe_scrub(int dirfd, const char *name, WipeAlgorithm algorithm, Erro
         return 0;
 }
 
-static int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
+int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
                         Error *err) {
         _cleanup_close_ int dirfd = -1, fd = -1;
         _cleanup_free_ char *path = NULL;
@@ -2042,7 +2047,7 @@ static int download(int src, const struct stat *st, uint64_t size, int fd, uint6
         return 0;
 }
 
-static int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
                             uint64_t length, unsigned flags, Error *err) {
         _cleanup_close_ int dirfd = -1, src = -1;
         _cleanup_free_ char *path = NULL;
@@ -2184,7 +2189,7 @@ static int upload(int dst, int fd, uint64_t offset, uint64_t length, unsigned fl
         return file_sync(dst, path, err);
 }
 
-static int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
                           uint64_t length, unsigned flags, Error *err) {
         _cleanup_close_ int dirfd = -1, dst = -1;
         _cleanup_free_ char *path = NULL;
