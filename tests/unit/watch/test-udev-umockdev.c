@@ -80,10 +80,14 @@ static char *add_partition(Fixture *f) {
         return syspath;
 }
 
+/* umockdev does not redirect /run/udev: libudev reads the host's database for the mocked
+ * devices' numbers. A real loop7 that udev has seen (a root test run beside this one) made
+ * the mocked one "initialized": use a loop number no host has. */
 static char *add_loop(Fixture *f, const char *size) {
         char *syspath = umockdev_testbed_add_device(
-                f->testbed, "block", "loop7", NULL, "size", size, "dev", "7:7", NULL, "DEVNAME",
-                "/dev/loop7", "DEVTYPE", "disk", "MAJOR", "7", "MINOR", "7", NULL);
+                f->testbed, "block", "loop1019", NULL, "size", size, "dev", "7:1019", NULL,
+                "DEVNAME", "/dev/loop1019", "DEVTYPE", "disk", "MAJOR", "7", "MINOR", "1019",
+                NULL);
 
         assert_non_null(syspath);
         return syspath;
@@ -141,14 +145,14 @@ static void udev_watch_reports_uevents_with_empty_loop_as_remove(void **state) {
         /* losetup: a change, and now there is a size. */
         umockdev_testbed_set_attribute(f->testbed, loop, "size", "204800");
         umockdev_testbed_uevent(f->testbed, loop, "change");
-        assert_true(RUN_UNTIL(f->event, recorder_has(&f->rec, "change /dev/loop7")));
+        assert_true(RUN_UNTIL(f->event, recorder_has(&f->rec, "change /dev/loop1019")));
         recorder_clear(&f->rec);
 
         /* losetup -d: a change too, but the size is 0 again. */
         umockdev_testbed_set_attribute(f->testbed, loop, "size", "0");
         umockdev_testbed_uevent(f->testbed, loop, "change");
-        assert_true(RUN_UNTIL(f->event, recorder_has(&f->rec, "remove /dev/loop7")));
-        assert_false(recorder_has(&f->rec, "change /dev/loop7"));
+        assert_true(RUN_UNTIL(f->event, recorder_has(&f->rec, "remove /dev/loop1019")));
+        assert_false(recorder_has(&f->rec, "change /dev/loop1019"));
         recorder_clear(&f->rec);
 
         umockdev_testbed_uevent(f->testbed, part, "remove");
