@@ -16,8 +16,7 @@ int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err);
 int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
                       Error *err);
 
-int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
-                   Error *err);
+int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret, Error *err);
 int dir_vol_create_from(const PoolDef *def, const VolDef *req, const PoolDef *src_pool,
                         const VolDef *src, unsigned flags, VolDef **ret, Error *err);
 int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err);
@@ -25,7 +24,7 @@ int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, uns
                    Error *err);
 int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm, Error *err);
 int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err);
-int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
-                   uint64_t length, unsigned flags, Error *err);
+int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset, uint64_t length,
+                   unsigned flags, Error *err);
 int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
                      uint64_t length, unsigned flags, Error *err);

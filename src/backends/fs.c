@@ -59,8 +59,7 @@ static int fs_device_resolve(const PoolDef *def, char **ret_path, dev_t *ret_rde
         if (!path || stat(path, &st) < 0) {
                 r = -errno;
                 if (r == -ENOENT || r == -ENOTDIR || r == -ENXIO || r == -ENODEV)
-                        return error_set_errno(err, -ENODEV, 0, "device '%s' does not exist",
-                                               name);
+                        return error_set_errno(err, -ENODEV, 0, "device '%s' does not exist", name);
                 return error_set_errno(err, r, 0, "cannot access device '%s': %s", name,
                                        strerror(-r));
         }
@@ -98,8 +97,7 @@ static int fs_mount_find(const char *target, bool canonicalize, dev_t *ret_devno
                 return -ENOMEM;
         r = mnt_table_parse_mtab(t, NULL);
         if (r < 0)
-                return error_set_errno(err, r, 0, "cannot read the mount table: %s",
-                                       strerror(-r));
+                return error_set_errno(err, r, 0, "cannot read the mount table: %s", strerror(-r));
         fs = mnt_table_find_target(t, target, MNT_ITER_BACKWARD);
         if (!fs)
                 return 0;
@@ -197,8 +195,8 @@ static int fs_start(const PoolDef *def, Error *err) {
             (!streq(format, "auto") && mnt_context_set_fstype(cxt, format) < 0))
                 return -ENOMEM;
         if (def->n_mount_opts > 0)
-                log_warning("pool '%s' mounts with extra options '%s' (<fs:mount_opts>)",
-                            def->name, opts);
+                log_warning("pool '%s' mounts with extra options '%s' (<fs:mount_opts>)", def->name,
+                            opts);
         r = mnt_context_mount(cxt);
         if (r != 0)
                 return fs_context_error(cxt, r, "mount", def->target_path, err);
@@ -385,8 +383,8 @@ static int fs_delete(const PoolDef *def, Error *err) {
                 return r;
         if (r > 0)
                 return error_set_errno(err, -EBUSY, 0,
-                                       "cannot delete pool '%s': '%s' is still mounted",
-                                       def->name, def->target_path);
+                                       "cannot delete pool '%s': '%s' is still mounted", def->name,
+                                       def->target_path);
         return dir_delete(def, err);
 }
 

@@ -135,11 +135,11 @@ static int teardown(void **state) {
 /* An fs pool on device, formatted format, mounted on the test's target; extra goes at the
  * end of <pool> (the fs namespace is declared). */
 static PoolDef *pool_new(const char *device, const char *format, const char *extra) {
-        _cleanup_free_ char *xml = xasprintf(
-                "<pool type='fs' xmlns:fs='" POOL_FS_NAMESPACE "'><name>test</name>"
-                "<source><device path='%s'/><format type='%s'/></source>"
-                "<target><path>%s</path></target>%s</pool>",
-                device, format, target, extra);
+        _cleanup_free_ char *xml =
+                xasprintf("<pool type='fs' xmlns:fs='" POOL_FS_NAMESPACE "'><name>test</name>"
+                          "<source><device path='%s'/><format type='%s'/></source>"
+                          "<target><path>%s</path></target>%s</pool>",
+                          device, format, target, extra);
         Error err = ERROR_INIT;
         PoolDef *def = NULL;
 
