@@ -72,6 +72,37 @@ static int fs_device_resolve(const PoolDef *def, char **ret_path, dev_t *ret_rde
         return 0;
 }
 
+/* The kernel's mount table (/proc/self/mountinfo, through libmount). */
+static int fs_mount_table(struct libmnt_table **ret, Error *err) {
+        _cleanup_(mnt_unref_tablep) struct libmnt_table *t = mnt_new_table();
+        int r;
+
+        if (!t)
+                return -ENOMEM;
+        r = mnt_table_parse_mtab(t, NULL);
+        if (r < 0)
+                return error_set_errno(err, r, 0, "cannot read the mount table: %s", strerror(-r));
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+/* Where the device is mounted, anywhere: 1 and the first mount point in *ret_where (newly
+ * allocated), 0 when nowhere. */
+static int fs_device_mounted(dev_t rdev, char **ret_where, Error *err) {
+        _cleanup_(mnt_unref_tablep) struct libmnt_table *t = NULL;
+        struct libmnt_fs *fs;
+        int r;
+
+        r = fs_mount_table(&t, err);
+        if (r < 0)
+                return r;
+        fs = mnt_table_find_devno(t, rdev, MNT_ITER_FORWARD);
+        if (!fs)
+                return 0;
+        *ret_where = xstrdup(mnt_fs_get_target(fs) ?: "?");
+        return 1;
+}
+
 /* Is something mounted on target (the topmost mount there, as the kernel's mountinfo says)?
  * 1 and its device number, 0 when nothing is. canonicalize resolves symlinks in target
  * first, which stats the mount point: device_lost must not (the device may be dead). */
@@ -92,12 +123,9 @@ static int fs_mount_find(const char *target, bool canonicalize, dev_t *ret_devno
                 }
                 target = canonical;
         }
-        t = mnt_new_table();
-        if (!t)
-                return -ENOMEM;
-        r = mnt_table_parse_mtab(t, NULL);
+        r = fs_mount_table(&t, err);
         if (r < 0)
-                return error_set_errno(err, r, 0, "cannot read the mount table: %s", strerror(-r));
+                return r;
         fs = mnt_table_find_target(t, target, MNT_ITER_BACKWARD);
         if (!fs)
                 return 0;
@@ -340,8 +368,8 @@ static int fs_mkfs(const PoolDef *def, const char *device, unsigned flags, Error
 /* As libvirt's: the target directory, then the file system. A device that holds any
  * signature is formatted only with --overwrite (libvirt: "already formatted"). */
 static int fs_build(const PoolDef *def, unsigned flags, Error *err) {
-        _cleanup_free_ char *device = NULL, *found = NULL;
-        dev_t rdev, devno;
+        _cleanup_free_ char *device = NULL, *found = NULL, *where = NULL;
+        dev_t rdev;
         int r;
 
         if ((flags & BUILD_OVERWRITE) && (flags & BUILD_NO_OVERWRITE))
@@ -354,13 +382,13 @@ static int fs_build(const PoolDef *def, unsigned flags, Error *err) {
         r = dir_make_target(def, err);
         if (r < 0)
                 return r;
-        r = fs_mount_find(def->target_path, true, &devno, err);
+        /* Never format a file system in use, here or anywhere. */
+        r = fs_device_mounted(rdev, &where, err);
         if (r < 0)
                 return r;
-        if (r > 0 && devno == rdev)
-                return error_set_errno(err, -EBUSY, 0,
-                                       "Device '%s' is mounted on '%s'; stop the pool first",
-                                       device, def->target_path);
+        if (r > 0)
+                return error_set_errno(err, -EBUSY, 0, "Device '%s' is mounted on '%s'",
+                                       fs_device_name(def), where);
         r = fs_device_probe(device, &found, err);
         if (r < 0)
                 return r;

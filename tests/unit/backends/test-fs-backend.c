@@ -297,6 +297,22 @@ static void test_build_refuses_an_existing_file_system_without_overwrite(void **
         assert_string_not_equal(after, uuid); /* a new file system */
 }
 
+static void test_build_refuses_a_mounted_device_even_with_overwrite(void **state) {
+        _cleanup_pool_def_ PoolDef *def = NULL;
+        _cleanup_error_ Error err = ERROR_INIT;
+
+        if (!require_loop(__func__))
+                return;
+        def = pool_new(loop, "ext4", "");
+        mkfs_ext4(loop);
+        if (B->start(def, &err) < 0)
+                fail_msg("start: %s", err.message);
+        assert_int_equal(B->build(def, BUILD_OVERWRITE, &err), -EBUSY);
+        assert_contains(err.message, "is mounted on");
+        assert_contains(err.message, target);
+        assert_true(is_mounted(target));
+}
+
 static void test_build_refuses_a_partition_table_without_overwrite(void **state) {
         _cleanup_pool_def_ PoolDef *def = NULL;
         _cleanup_error_ Error err = ERROR_INIT;
@@ -545,6 +561,7 @@ int main(void) {
                 T(test_build_refuses_overwrite_and_no_overwrite_together),
                 T(test_build_makes_ext4_on_a_blank_device),
                 T(test_build_refuses_an_existing_file_system_without_overwrite),
+                T(test_build_refuses_a_mounted_device_even_with_overwrite),
                 T(test_build_refuses_a_partition_table_without_overwrite),
                 T(test_start_mounts_with_nodev_nosuid_noexec),
                 T(test_start_with_format_auto_detects_the_file_system),
