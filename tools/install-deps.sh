@@ -19,6 +19,7 @@ test_pkgs=(
   python3-pytest      # integration tests: the real poold in a temporary directory
   dbus-bin            # dbus-send: a libdbus client of the control socket
   qemu-utils xorriso  # real images (qcow2, vmdk, vdi, vpc, vhdx, qed, luks, iso) for the prober
+  e2fsprogs           # mkfs.ext4 for the fs-pool tests (losetup comes with util-linux's mount)
   # differential tier (docs/differential.md): libvirtd with its dir backend, and virsh. Pulls
   # libvirt-daemon-driver-qemu, libparted2, dmidecode (no qemu-system, no service started):
   # 2.1 MB, installed in about 6 s

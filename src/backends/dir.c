@@ -16,21 +16,19 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 
 #include "backends/backend.h"
+#include "backends/dir.h"
 #include "backends/image-probe.h"
+#include "backends/tool.h"
 #include "shared/log.h"
 #include "shared/path.h"
-
-extern char **environ;
 
 #define DEFAULT_POOL_MODE    0711 /* libvirt's VIR_STORAGE_DEFAULT_POOL_PERM_MODE */
 #define DEFAULT_VOL_MODE     0600 /* libvirt's VIR_STORAGE_DEFAULT_VOL_PERM_MODE */
@@ -38,7 +36,6 @@ extern char **environ;
 #define PARENT_MODE          0755
 #define IO_CHUNK             (1024 * 1024)
 #define ZERO_CHECK_CHUNK     4096 /* holes are kept at this granularity when copying */
-#define TOOL_STDERR_MAX      4096
 #define BACKING_CHAIN_MAX    64
 
 static inline uint64_t u64_min(uint64_t a, uint64_t b) {
@@ -144,116 +141,6 @@ static int pool_sizes(const Scan *s, PoolSizes *ret, Error *err) {
         ret->available = (uint64_t) sv.f_bfree * sv.f_frsize;
         ret->allocation = ret->capacity - ret->available;
         return 0;
-}
-
-/* ---- Running tools ---------------------------------------------------------------------- */
-
-/* Reads a tool's standard error to its end, keeping the first max - 1 bytes. */
-static size_t tool_read_stderr(int fd, char *buf, size_t max) {
-        size_t len = 0;
-        char drain[512];
-
-        for (;;) {
-                char *to = len < max - 1 ? buf + len : drain;
-                size_t room = len < max - 1 ? max - 1 - len : sizeof(drain);
-                ssize_t n = read(fd, to, room);
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        break;
-                if (to != drain)
-                        len += (size_t) n;
-        }
-        buf[len] = '\0';
-        return len;
-}
-
-/* A tool's message on one line: it becomes the reason of an error shown to a user. */
-static char *tool_message(char *text, int status) {
-        size_t len = strlen(text);
-
-        while (len > 0 && strchr(" \t\r\n", text[len - 1]))
-                text[--len] = '\0';
-        for (char *p = text; *p; p++)
-                if (*p == '\n' || *p == '\r')
-                        *p = ' ';
-        if (len > 0)
-                return xstrdup(text);
-        if (WIFEXITED(status))
-                return xasprintf("exited with status %d", WEXITSTATUS(status));
-        return xasprintf("killed by signal %d", WTERMSIG(status));
-}
-
-static int tool_spawn(int cwd_fd, int stderr_fd, char *const *argv, pid_t *ret_pid) {
-        posix_spawn_file_actions_t actions;
-        posix_spawnattr_t attr;
-        sigset_t set;
-        int r;
-
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
-        posix_spawn_file_actions_addfchdir_np(&actions, cwd_fd);
-        posix_spawnattr_init(&attr);
-        /* The daemon blocks signals for its event loop; a tool must not inherit that. */
-        sigemptyset(&set);
-        posix_spawnattr_setsigmask(&attr, &set);
-        sigfillset(&set);
-        posix_spawnattr_setsigdefault(&attr, &set);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        r = posix_spawnp(ret_pid, argv[0], &actions, &attr, argv, environ);
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-        return -r;
-}
-
-/* Runs argv (argv[0] found in PATH) in the directory cwd_fd, without a shell. Returns 0 when
- * it exits with status 0, -ENOENT when it is not installed, else -EIO with its standard
- * error (bounded, on one line) in *ret_message. */
-static int tool_run(int cwd_fd, char *const *argv, char **ret_message) {
-        _cleanup_close_ int rfd = -1, wfd = -1;
-        char buf[TOOL_STDERR_MAX];
-        int fds[2], status, r;
-        pid_t pid;
-
-        *ret_message = NULL;
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        rfd = fds[0];
-        wfd = fds[1];
-        r = tool_spawn(cwd_fd, wfd, argv, &pid);
-        if (r < 0)
-                return r;
-        close(TAKE_FD(wfd));
-        tool_read_stderr(rfd, buf, sizeof(buf));
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-                return 0;
-        *ret_message = tool_message(buf, status);
-        return -EIO;
-}
-
-/* An argv under construction. */
-typedef struct Args {
-        char **v;
-        size_t n;
-} Args;
-
-static void args_add(Args *a, const char *s) {
-        a->v = xrealloc(a->v, sizeof(char *) * (a->n + 2));
-        a->v[a->n++] = xstrdup(s);
-        a->v[a->n] = NULL;
-}
-
-static void args_done(Args *a) {
-        for (size_t i = 0; i < a->n; i++)
-                free(a->v[i]);
-        free(a->v);
-        *a = (Args){};
 }
 
 /* The name qemu-img gives a format. iso is raw to it; "vhd" is VHDX here (the prober
@@ -704,19 +591,10 @@ static int dir_build_target(const PoolDef *def, bool created, Error *err) {
         return dir_set_cow(fd, def->target_path, def->cow, err);
 }
 
-static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
+int dir_make_target(const PoolDef *def, Error *err) {
         bool created = false;
         int r;
 
-        if ((flags & BUILD_OVERWRITE) && (flags & BUILD_NO_OVERWRITE))
-                return error_set_errno(err, -EINVAL, 0,
-                                       "Options --overwrite and --no-overwrite are mutually "
-                                       "exclusive");
-        /* libvirt tries mkfs then, and a dir pool has no device to format. */
-        if (flags & (BUILD_OVERWRITE | BUILD_NO_OVERWRITE))
-                return error_set_errno(err, -EINVAL, 0,
-                                       "No source device specified when formatting pool '%s'",
-                                       def->name);
         if (!path_is_absolute(def->target_path))
                 return error_set_errno(err, -EINVAL, 0, "path '%s' is not absolute",
                                        def->target_path ? def->target_path : "");
@@ -736,6 +614,19 @@ static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
         return r;
 }
 
+static int dir_build(const PoolDef *def, unsigned flags, Error *err) {
+        if ((flags & BUILD_OVERWRITE) && (flags & BUILD_NO_OVERWRITE))
+                return error_set_errno(err, -EINVAL, 0,
+                                       "Options --overwrite and --no-overwrite are mutually "
+                                       "exclusive");
+        /* libvirt tries mkfs then, and a dir pool has no device to format. */
+        if (flags & (BUILD_OVERWRITE | BUILD_NO_OVERWRITE))
+                return error_set_errno(err, -EINVAL, 0,
+                                       "No source device specified when formatting pool '%s'",
+                                       def->name);
+        return dir_make_target(def, err);
+}
+
 /* A dir pool is active when its directory is there: libvirt's start only refreshes, which
  * fails on a missing directory with this message. */
 static int dir_start(const PoolDef *def, Error *err) {
@@ -750,7 +641,7 @@ static int dir_stop(const PoolDef *def, Error *err) {
 
 /* rmdir, never recursive: volumes are deleted one by one, on purpose. A directory that is
  * already gone is what was asked for. */
-static int dir_delete(const PoolDef *def, Error *err) {
+int dir_delete(const PoolDef *def, Error *err) {
         int r;
 
         if (isempty(def->target_path))
@@ -802,7 +693,7 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
         }
 }
 
-static int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
+int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
         _cleanup_(closedirp) DIR *d = NULL;
         Scan s;
         int fd, r;
@@ -833,7 +724,7 @@ static void named_refresh_clear(NamedRefresh *names, size_t n) {
                 names[i].found.def = vol_def_free(names[i].found.def);
 }
 
-static int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
+int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
                              Error *err) {
         _cleanup_close_ int fd = -1;
         Scan s;
@@ -871,7 +762,7 @@ static int vol_read(const Scan *s, const char *name, FoundVolume *ret, Error *er
         return 0;
 }
 
-static int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err) {
+int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err) {
         _cleanup_close_ int fd = target_open(def, err);
 
         *ret = (FoundVolume){};
@@ -1267,7 +1158,7 @@ static int create_with_qemu_img(const Scan *s, const VolDef *req, unsigned flags
         return file_finish(s, req, fd, err);
 }
 
-static int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
+int dir_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
                           Error *err) {
         _cleanup_close_ int fd = -1;
         _cleanup_(created_undo) Created created = {.dirfd = -1};
@@ -1614,7 +1505,7 @@ static bool is_raw_format(int f) {
         return f == VOL_FILE_RAW || f == VOL_FILE_ISO;
 }
 
-static int dir_vol_create_from(const PoolDef *def, const VolDef *req, const PoolDef *src_pool,
+int dir_vol_create_from(const PoolDef *def, const VolDef *req, const PoolDef *src_pool,
                                const VolDef *src, unsigned flags, VolDef **ret, Error *err) {
         _cleanup_(image_info_done) ImageInfo info = IMAGE_INFO_INIT;
         _cleanup_close_ int fd = -1, src_fd = -1;
@@ -1653,7 +1544,7 @@ static int dir_vol_create_from(const PoolDef *def, const VolDef *req, const Pool
 
 /* ---- Deleting, resizing, wiping ---------------------------------------------------------- */
 
-static int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
+int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
         struct stat st;
@@ -1819,7 +1710,7 @@ static int resize_with_qemu_img(const Scan *s, const char *name, int format, uin
         return qemu_img_run(s, &a, what, err);
 }
 
-static int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, unsigned flags,
+int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, unsigned flags,
                           Error *err) {
         _cleanup_(image_info_done) ImageInfo info = IMAGE_INFO_INIT;
         _cleanup_close_ int dirfd = -1, fd = -1;
@@ -1890,7 +1781,7 @@ static int wipe_scrub(int dirfd, const char *name, WipeAlgorithm algorithm, Erro
         return 0;
 }
 
-static int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
+int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
                         Error *err) {
         _cleanup_close_ int dirfd = -1, fd = -1;
         _cleanup_free_ char *path = NULL;
@@ -2166,7 +2057,7 @@ static int download(int src, const struct stat *st, uint64_t size, int fd, uint6
         return 0;
 }
 
-static int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+int dir_vol_download(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
                             uint64_t length, unsigned flags, Error *err) {
         _cleanup_close_ int dirfd = -1, src = -1;
         _cleanup_free_ char *path = NULL;
@@ -2308,7 +2199,7 @@ static int upload(int dst, int fd, uint64_t offset, uint64_t length, unsigned fl
         return file_sync(dst, path, err);
 }
 
-static int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
+int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset,
                           uint64_t length, unsigned flags, Error *err) {
         _cleanup_close_ int dirfd = -1, dst = -1;
         _cleanup_free_ char *path = NULL;

@@ -235,20 +235,21 @@ def test_pool_autostart_disable_keeps_a_running_pool_running_as_virsh_does(daemo
 
 
 def test_types_without_a_backend_parse_and_say_they_are_unsupported(daemon, tmp_root):
-    daemon.write_def("usb", "<pool type='fs'>\n  <name>usb</name>\n  <source>\n"
-                            "    <device path='/dev/disk/by-uuid/1234-5678'/>\n  </source>\n"
-                            "  <target>\n    <path>/srv/usb</path>\n  </target>\n</pool>\n",
+    daemon.write_def("vg0", "<pool type='logical'>\n  <name>vg0</name>\n  <source>\n"
+                            "    <device path='/dev/disk/by-uuid/1234-5678'/>\n"
+                            "    <format type='lvm2'/>\n    <name>vg0</name>\n  </source>\n"
+                            "  <target>\n    <path>/dev/vg0</path>\n  </target>\n</pool>\n",
                      autostart=True)
     daemon.start()
-    assert daemon.pools().get("usb") == ("inactive", "yes")
-    out = daemon.ctl("status", "usb").stdout
-    assert " failed " in out and "unsupported pool type 'fs'" in out
-    r = daemon.ctl("pool-start", "usb", check=False)
+    assert daemon.pools().get("vg0") == ("inactive", "yes")
+    out = daemon.ctl("status", "vg0").stdout
+    assert " failed " in out and "unsupported pool type 'logical'" in out
+    r = daemon.ctl("pool-start", "vg0", check=False)
     assert r.returncode == 1
-    assert r.stderr == ("error: Failed to start pool usb\n"
-                        "error: unsupported storage pool type 'fs'\n")
+    assert r.stderr == ("error: Failed to start pool vg0\n"
+                        "error: unsupported storage pool type 'logical'\n")
     assert "<device path='/dev/disk/by-uuid/1234-5678'/>" in daemon.ctl("pool-dumpxml",
-                                                                         "usb").stdout
+                                                                         "vg0").stdout
 
 
 def test_a_file_whose_name_has_a_newline_can_be_shown_resized_and_deleted(daemon, tmp_root):
