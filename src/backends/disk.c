@@ -21,12 +21,15 @@
 #include <inttypes.h>
 #include <libfdisk.h>
 #include <limits.h>
+#include <libudev.h>
 #include <linux/blkpg.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "backends/backend.h"
 #include "shared/log.h"
@@ -277,8 +280,7 @@ static int partition_set_format(struct fdisk_context *cxt, struct fdisk_partitio
 
 /* ---- libfdisk and the kernel ------------------------------------------------------------- */
 
-/* Opens the device's partition table. read-only for a refresh; for writing, the whole disk
- * is also locked (flock), which tells udev to leave it alone until we are done. */
+/* Opens the device's partition table, read-only for a refresh. */
 static struct fdisk_context *disk_open(const char *path, bool readonly, Error *err, int *ret_r) {
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = fdisk_new_context();
         int r;
@@ -291,8 +293,6 @@ static struct fdisk_context *disk_open(const char *path, bool readonly, Error *e
                                          strerror(-r));
                 return NULL;
         }
-        if (!readonly && flock(fdisk_get_devfd(cxt), LOCK_EX) < 0)
-                log_debug_errno(errno, "cannot lock '%s', ignoring: %m", path);
         *ret_r = 0;
         return TAKE_PTR(cxt);
 }
@@ -305,6 +305,91 @@ static int disk_close(struct fdisk_context *cxt, const char *path, Error *err) {
                 return error_set_errno(err, r, 0, "cannot sync device '%s': %s", path,
                                        strerror(-r));
         return 0;
+}
+
+/* The whole disk, locked while its table is written (flock LOCK_EX on a descriptor of its
+ * own, as sfdisk does and udev honours).
+ *
+ * Closing a disk opened for writing makes udevd (its inotify watch) re-read the partition
+ * table with BLKRRPART, unless the disk is locked. A re-read throws away the partitions told
+ * with BLKPG where the kernel does not parse tables itself, and fails anyway when one is in
+ * use. So the lock is held past the close until udevd has dealt with it: the kernel's
+ * "change" uevent of the disk, which udevd asks for when it skipped the re-read, says so
+ * (bounded wait; no wait when no udevd runs). */
+typedef struct DiskLock {
+        int fd;
+        dev_t devnum;
+        struct udev *udev;
+        struct udev_monitor *mon;
+} DiskLock;
+
+#define DISK_LOCK_INIT ((DiskLock){.fd = -1})
+#define UDEV_WAIT_USEC (2 * 1000 * 1000)
+
+static int disk_lock(const char *path, DiskLock *ret, Error *err) {
+        struct stat st;
+        int r;
+
+        ret->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (ret->fd < 0 || flock(ret->fd, LOCK_EX) < 0 || fstat(ret->fd, &st) < 0) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "cannot lock device '%s': %s", path,
+                                       strerror(-r));
+        }
+        ret->devnum = st.st_rdev;
+        if (access("/run/udev/control", F_OK) < 0)
+                return 0;
+        ret->udev = udev_new();
+        if (ret->udev)
+                ret->mon = udev_monitor_new_from_netlink(ret->udev, "kernel");
+        if (!ret->mon ||
+            udev_monitor_filter_add_match_subsystem_devtype(ret->mon, "block", "disk") < 0 ||
+            udev_monitor_enable_receiving(ret->mon) < 0) {
+                log_debug("cannot watch uevents of '%s', not waiting for udev", path);
+                ret->mon = udev_monitor_unref(ret->mon);
+        }
+        return 0;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static void disk_lock_wait_udev(DiskLock *l) {
+        uint64_t deadline = now_usec() + UDEV_WAIT_USEC;
+        struct pollfd p = {.fd = udev_monitor_get_fd(l->mon), .events = POLLIN};
+
+        for (uint64_t now; (now = now_usec()) < deadline;) {
+                struct udev_device *d;
+                bool done;
+
+                if (poll(&p, 1, (int) ((deadline - now) / 1000) + 1) <= 0)
+                        break;
+                d = udev_monitor_receive_device(l->mon);
+                if (!d)
+                        continue;
+                done = udev_device_get_devnum(d) == l->devnum &&
+                       streq_ptr(udev_device_get_action(d), "change");
+                udev_device_unref(d);
+                if (done)
+                        return;
+        }
+        log_debug("no change uevent from udev within %d s, unlocking anyway",
+                  UDEV_WAIT_USEC / 1000000);
+}
+
+/* Call once the written descriptor is closed: waits for udev, then unlocks. */
+static void disk_unlock(DiskLock *l) {
+        if (l->mon)
+                disk_lock_wait_udev(l);
+        l->mon = udev_monitor_unref(l->mon);
+        l->udev = udev_unref(l->udev);
+        if (l->fd >= 0)
+                close(l->fd);
+        l->fd = -1;
 }
 
 static int disk_require_label(struct fdisk_context *cxt, const char *path, Error *err) {
@@ -523,6 +608,7 @@ static int device_probe(const char *path, char **ret, Error *err) {
 }
 
 static int disk_build(const PoolDef *def, unsigned flags, Error *err) {
+        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
         _cleanup_free_ char *found = NULL;
         const char *path = NULL, *label;
@@ -551,6 +637,9 @@ static int disk_build(const PoolDef *def, unsigned flags, Error *err) {
                                                "--overwrite replaces it",
                                                path, found);
         }
+        r = disk_lock(path, &lock, err);
+        if (r < 0)
+                return r;
         cxt = disk_open(path, false, err, &r);
         if (!cxt)
                 return r;
@@ -696,6 +785,7 @@ static int free_extent_find(struct fdisk_context *cxt, uint64_t sectors, uint64_
 
 static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
                            Error *err) {
+        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
         _cleanup_(fdisk_unref_partitionp) struct fdisk_partition *pa = NULL, *got = NULL;
         _cleanup_(naming_done) Naming n = {};
@@ -716,6 +806,9 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
                 return error_set_errno(err, -EINVAL, 0,
                                        "volume capacity required for this storage pool");
         r = device_require(def, &path, err);
+        if (r < 0)
+                return r;
+        r = disk_lock(path, &lock, err);
         if (r < 0)
                 return r;
         cxt = disk_open(path, false, err, &r);
@@ -789,6 +882,7 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
 }
 
 static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
+        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
         _cleanup_(fdisk_unref_tablep) struct fdisk_table *parts = NULL;
         _cleanup_(naming_done) Naming n = {};
@@ -799,6 +893,9 @@ static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags
         int r, fd;
 
         r = device_require(def, &path, err);
+        if (r < 0)
+                return r;
+        r = disk_lock(path, &lock, err);
         if (r < 0)
                 return r;
         cxt = disk_open(path, false, err, &r);
