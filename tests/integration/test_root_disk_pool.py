@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Root tier: a disk pool on a loop device, driven with poolctl as virsh would be."""
+import os
+import subprocess
+
+import pytest
+
+from conftest import wait_for
+
+MiB = 1024 * 1024
+
+
+def need_root():
+    why = None
+    if os.geteuid() != 0:
+        why = "needs root to attach a loop device"
+    elif not os.path.exists("/dev/loop-control"):
+        why = "no loop devices (/dev/loop-control)"
+    if why:
+        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
+            pytest.fail(f"root tier required (POOLD_TEST_REQUIRE_ROOT=1): {why}")
+        pytest.skip(why)
+
+
+@pytest.fixture
+def loop_device(tmp_root):
+    need_root()
+    img = os.path.join(tmp_root, "disk.img")
+    with open(img, "wb") as f:
+        f.truncate(64 * MiB)
+    p = subprocess.run(["losetup", "-f", "--show", "-P", img], capture_output=True, text=True)
+    if p.returncode != 0:
+        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
+            pytest.fail(f"cannot attach a loop device: {p.stderr}")
+        pytest.skip(f"cannot attach a loop device: {p.stderr.strip()}")
+    dev = p.stdout.strip()
+    try:
+        yield dev
+    finally:
+        subprocess.run(["losetup", "-d", dev])
+
+
+def kernel_partitions(dev):
+    name = os.path.basename(dev)
+    return sorted(e for e in os.listdir(f"/sys/class/block/{name}") if e.startswith(name + "p"))
+
+
+def test_disk_pool_build_start_create_and_delete_partitions(loop_device, daemon):
+    dev = loop_device
+    name = os.path.basename(dev)
+    daemon.start()
+    daemon.ctl("pool-define-as", "disk1", "disk", "--source-dev", dev, "--source-format", "gpt",
+               "--target", "/dev")
+    daemon.ctl("pool-build", "disk1")
+    assert subprocess.run(["blkid", "-p", "-o", "value", "-s", "PTTYPE", dev],
+                          capture_output=True, text=True).stdout.strip() == "gpt"
+    daemon.ctl("pool-start", "disk1")
+    wait_for(lambda: daemon.pools().get("disk1", ("", ""))[0] == "active", what="disk1 running")
+
+    parts = [f"{name}p{i}" for i in (1, 2, 3)]
+    for part, size in zip(parts, ("4M", "8M", "2M")):
+        out = daemon.ctl("vol-create-as", "disk1", part, size).stdout
+        assert out == f"Vol {part} created\n\n"
+    wait_for(lambda: daemon.volumes("disk1") == parts, what="three partitions listed")
+    assert kernel_partitions(dev) == parts
+
+    # A name that is not the next partition's is refused with libvirt's message.
+    p = daemon.ctl("vol-create-as", "disk1", "data", "1M", check=False)
+    assert p.returncode != 0
+    assert f"invalid partition name 'data', expected '{name}p4'" in p.stderr
+
+    daemon.ctl("vol-delete", parts[1], "--pool", "disk1")
+    wait_for(lambda: daemon.volumes("disk1") == [parts[0], parts[2]], what="two partitions left")
+    assert kernel_partitions(dev) == [parts[0], parts[2]]
+
+    info = daemon.ctl("vol-info", parts[0], "--pool", "disk1", "--bytes").stdout
+    assert f"Capacity:       {4 * MiB} bytes" in info
