@@ -72,6 +72,46 @@ def test_disk_pool_build_start_create_and_delete_partitions(loop_device, daemon)
     daemon.ctl("vol-delete", parts[1], "--pool", "disk1")
     wait_for(lambda: daemon.volumes("disk1") == [parts[0], parts[2]], what="two partitions left")
     assert kernel_partitions(dev) == [parts[0], parts[2]]
+    # The reply to vol-delete comes with the pool's sizes current (4 MiB + 2 MiB left).
+    pool = daemon.ctl("pool-dumpxml", "disk1").stdout
+    assert f"<allocation unit='bytes'>{6 * MiB}</allocation>" in pool
 
     info = daemon.ctl("vol-info", parts[0], "--pool", "disk1", "--bytes").stdout
     assert f"Capacity:       {4 * MiB} bytes" in info
+
+
+SCHEMAS = os.environ.get("POOLD_LIBVIRT_SCHEMAS", "/usr/share/libvirt/schemas")
+
+
+def test_disk_pool_xml_of_a_partition_and_the_running_pool(loop_device, daemon, tmp_root):
+    dev = loop_device
+    name = os.path.basename(dev)
+    daemon.start()
+    daemon.ctl("pool-define-as", "disk2", "disk", "--source-dev", dev, "--target", "/dev")
+    daemon.ctl("pool-build", "disk2")  # no format: dos, as libvirt builds it
+    daemon.ctl("pool-start", "disk2")
+    wait_for(lambda: daemon.pools().get("disk2", ("", ""))[0] == "active", what="disk2 running")
+    vol = os.path.join(tmp_root, "vol.xml")
+    with open(vol, "w") as f:
+        f.write(f"<volume><name>{name}p1</name><capacity unit='MiB'>8</capacity>"
+                "<target><format type='linux-swap'/></target></volume>")
+    daemon.ctl("vol-create", "disk2", vol)
+    wait_for(lambda: daemon.volumes("disk2") == [f"{name}p1"], what="partition listed")
+
+    xml = daemon.ctl("vol-dumpxml", f"{name}p1", "--pool", "disk2").stdout
+    assert f"<key>/dev/{name}p1</key>" in xml
+    assert f"<path>/dev/{name}p1</path>" in xml
+    assert "<format type='linux-swap'/>" in xml
+    assert f"<capacity unit='bytes'>{8 * MiB}</capacity>" in xml
+    pool = daemon.ctl("pool-dumpxml", "disk2").stdout
+    assert f"<allocation unit='bytes'>{8 * MiB}</allocation>" in pool
+    assert f"<capacity unit='bytes'>{64 * MiB}</capacity>" in pool
+
+    if os.path.exists(os.path.join(SCHEMAS, "storagevol.rng")):
+        for doc, rng in ((xml, "storagevol.rng"), (pool, "storagepool.rng")):
+            path = os.path.join(tmp_root, "doc.xml")
+            with open(path, "w") as f:
+                f.write(doc)
+            p = subprocess.run(["xmllint", "--noout", "--relaxng", os.path.join(SCHEMAS, rng),
+                                path], capture_output=True, text=True)
+            assert p.returncode == 0, p.stderr + doc
