@@ -700,6 +700,49 @@ static int disk_stop(const PoolDef *def, Error *err) {
         return 0;
 }
 
+/* libvirt zeroes the partition table. Here the table's signatures are erased with libblkid
+ * (both GPT headers and the protective MBR, a dos boot signature...), which is what makes the
+ * disk blank to every tool, and no byte of what the partitions held is touched. The kernel
+ * forgets the partitions first: one in use refuses the deletion before anything changed. */
+static int disk_delete(const PoolDef *def, Error *err) {
+        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
+        _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
+        _cleanup_close_ int fd = -1;
+        const char *path = NULL;
+        int r;
+
+        r = device_require(def, &path, err);
+        if (r < 0)
+                return r;
+        r = disk_lock(path, &lock, err);
+        if (r < 0)
+                return r;
+        r = kernel_forget_all(lock.fd, path, err);
+        if (r < 0)
+                return r;
+        fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return error_set_errno(err, -errno, 0, "cannot open device '%s': %m", path);
+        pr = blkid_new_probe();
+        if (!pr)
+                oom();
+        if (blkid_probe_set_device(pr, fd, 0, 0) < 0)
+                return error_set_errno(err, -EIO, 0, "cannot probe device '%s'", path);
+        blkid_probe_enable_superblocks(pr, 0);
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
+        while ((r = blkid_do_probe(pr)) == 0)
+                if (blkid_do_wipe(pr, 0) < 0)
+                        return error_set_errno(err, -EIO, 0,
+                                               "cannot erase the partition table of '%s'", path);
+        if (r < 0)
+                return error_set_errno(err, -EIO, 0, "cannot probe device '%s'", path);
+        if (fsync(fd) < 0)
+                return error_set_errno(err, -errno, 0, "cannot sync device '%s': %m", path);
+        r = close(TAKE_FD(fd));
+        return r < 0 ? error_set_errno(err, -errno, 0, "cannot close device '%s': %m", path) : 0;
+}
+
 static int disk_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
         _cleanup_(fdisk_unref_tablep) struct fdisk_table *parts = NULL;
@@ -952,6 +995,7 @@ const Backend backend_disk = {
         .build = disk_build,
         .start = disk_start,
         .stop = disk_stop,
+        .delete = disk_delete,
         .refresh = disk_refresh,
         .vol_create = disk_vol_create,
         .vol_delete = disk_vol_delete,

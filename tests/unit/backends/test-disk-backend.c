@@ -18,7 +18,7 @@
 #include "conf/vol-def.h"
 #include "shared/path.h"
 
-#define MiB (UINT64_C(1024) * 1024)
+#define MiB       (UINT64_C(1024) * 1024)
 #define DISK_SIZE (64 * MiB)
 
 static char *tmp;     /* the test's directory */
@@ -51,7 +51,7 @@ static bool require(bool ok, const char *test, const char *why) {
         return false;
 }
 
-#define require_loop()                                                                            \
+#define require_loop()                                                                             \
         do {                                                                                       \
                 if (!require(geteuid() == 0, __func__, "needs root") ||                            \
                     !require(loopdev != NULL, __func__, "no loop device could be attached"))       \
@@ -113,10 +113,10 @@ static PoolDef *disk_pool(const char *format) {
 }
 
 static VolDef *vol_req(const char *name, uint64_t capacity, const char *format) {
-        _cleanup_free_ char *xml = xasprintf(
-                "<volume><name>%s</name><capacity>%" PRIu64 "</capacity>%s%s%s</volume>", name,
-                capacity, format ? "<target><format type='" : "", format ? format : "",
-                format ? "'/></target>" : "");
+        _cleanup_free_ char *xml =
+                xasprintf("<volume><name>%s</name><capacity>%" PRIu64 "</capacity>%s%s%s</volume>",
+                          name, capacity, format ? "<target><format type='" : "",
+                          format ? format : "", format ? "'/></target>" : "");
         Error err = ERROR_INIT;
         VolDef *v = NULL;
 
@@ -389,9 +389,9 @@ static void test_partition_added_outside_appears_in_refresh(void **state) {
 
         build_ok(def, 0);
         vol_def_free(create_ok(def, p1, 4 * MiB, NULL));
-        assert_int_equal(run("echo ',10MiB,S' | sfdisk -q --append --no-reread %s >/dev/null 2>&1",
-                             loopdev),
-                         0);
+        assert_int_equal(
+                run("echo ',10MiB,S' | sfdisk -q --append --no-reread %s >/dev/null 2>&1", loopdev),
+                0);
         assert_int_equal(run("partx -a -n 2 %s", loopdev), 0);
         refresh_ok(def, &r);
         assert_int_equal(r.n_vols, 2);
@@ -431,6 +431,31 @@ static void test_dos_label_and_partition_formats(void **state) {
         assert_int_equal(run("sfdisk -d %s | grep -q 'type=c'", loopdev), 0);
 }
 
+static void test_delete_erases_the_table_and_refuses_while_a_partition_is_in_use(void **state) {
+        require_loop();
+        _cleanup_(pool_def_freep) PoolDef *def = disk_pool("gpt");
+        _cleanup_free_ char *p1 = part_name(1);
+        _cleanup_vol_def_ VolDef *v = NULL;
+        Error err = ERROR_INIT;
+        int fd;
+
+        build_ok(def, 0);
+        v = create_ok(def, p1, 4 * MiB, NULL);
+        fd = open(v->target.path, O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(B->delete (def, &err), -EBUSY);
+        error_clear(&err);
+        close(fd);
+        assert_int_equal(run("blkid -p -o value -s PTTYPE %s | grep -qx gpt", loopdev), 0);
+        assert_int_equal(B->delete (def, &err), 0);
+        assert_false(kernel_has(p1));
+        /* No signature left anywhere, the backup GPT header included. */
+        assert_int_equal(run("test -z \"$(wipefs -n %s)\"", loopdev), 0);
+        assert_int_equal(B->start(def, &err), -EMEDIUMTYPE);
+        error_clear(&err);
+        build_ok(def, 0); /* blank again: no --overwrite needed */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -447,6 +472,7 @@ int main(void) {
                 T(test_vol_delete_refuses_a_partition_in_use),
                 T(test_partition_added_outside_appears_in_refresh),
                 T(test_dos_label_and_partition_formats),
+                T(test_delete_erases_the_table_and_refuses_while_a_partition_is_in_use),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
