@@ -122,7 +122,8 @@ static void naming_init(const PoolDef *def, Naming *ret) {
         slash = strrchr(p, '/');
         ret->dir = xstrdup("/dev");
         ret->base = xstrdup(slash ? slash + 1 : p);
-        ret->sep = ends_in_digit(ret->base) || d->part_separator == TRISTATE_YES ? "p" : "";
+        /* The kernel's rule; part_separator concerns device-mapper names only (libvirt). */
+        ret->sep = ends_in_digit(ret->base) ? "p" : "";
 }
 
 /* partno counts from 1, as the kernel's names do. */
@@ -428,44 +429,147 @@ static int kernel_error(int r, const char *verb, const char *name, const char *p
                                strerror(-r));
 }
 
-/* Makes the kernel forget every partition it knows of the disk (before a new label), so no
- * stale partition outlives the table it came from. Refuses, changing nothing more, when one
- * is in use. */
-static int kernel_forget_all(int fd, const char *path, Error *err) {
+/* A partition as the kernel knows it (pno from 1, bytes), or as it should. */
+typedef struct KernelPart {
+        int pno;
+        uint64_t start, length;
+        char *name; /* the kernel's name, for messages */
+} KernelPart;
+
+typedef struct KernelParts {
+        KernelPart *parts;
+        size_t n;
+} KernelParts;
+
+static void kernel_parts_done(KernelParts *k) {
+        for (size_t i = 0; i < k->n; i++)
+                free(k->parts[i].name);
+        free(k->parts);
+        *k = (KernelParts){};
+}
+
+static int read_u64_at(const char *dir, const char *name, uint64_t *ret) {
+        _cleanup_free_ char *p = path_join(dir, name);
+        FILE *f = fopen(p, "re");
+        int ok;
+
+        if (!f)
+                return -errno;
+        ok = fscanf(f, "%" SCNu64, ret) == 1;
+        fclose(f);
+        return ok ? 0 : -EIO;
+}
+
+/* The partitions of the disk behind fd that the kernel has now (sysfs). */
+static int kernel_parts_read(int fd, const char *path, KernelParts *ret, Error *err) {
         _cleanup_free_ char *sys = NULL;
         struct stat st;
         struct dirent *de;
         DIR *d;
-        int r = 0;
 
+        *ret = (KernelParts){};
         if (fstat(fd, &st) < 0)
                 return error_set_errno(err, -errno, 0, "cannot stat '%s': %m", path);
         sys = xasprintf("/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
         d = opendir(sys);
         if (!d)
-                return 0;
-        while (r >= 0 && (de = readdir(d))) {
-                _cleanup_free_ char *pfile = NULL;
-                unsigned pno;
-                FILE *f;
+                return error_set_errno(err, -errno, 0, "cannot read '%s': %m", sys);
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *dir = NULL;
+                uint64_t pno, start, size;
 
                 if (de->d_name[0] == '.')
                         continue;
-                pfile = xasprintf("%s/%s/partition", sys, de->d_name);
-                f = fopen(pfile, "re");
-                if (!f)
+                dir = path_join(sys, de->d_name);
+                if (read_u64_at(dir, "partition", &pno) < 0 ||
+                    read_u64_at(dir, "start", &start) < 0 || read_u64_at(dir, "size", &size) < 0)
                         continue;
-                if (fscanf(f, "%u", &pno) == 1) {
-                        r = kernel_partition(fd, BLKPG_DEL_PARTITION, (int) pno, 0, 0);
-                        if (r == -ENXIO)
-                                r = 0;
-                        if (r < 0)
-                                kernel_error(r, "remove", de->d_name, path, err);
-                }
-                fclose(f);
+                ARRAY_APPEND(ret->parts, ret->n,
+                             ((KernelPart){.pno = (int) pno,
+                                           .start = start * 512,
+                                           .length = size * 512,
+                                           .name = xstrdup(de->d_name)}));
         }
         closedir(d);
-        return r;
+        return 0;
+}
+
+/* What the kernel should know of a table's partition: all of it, except for an extended
+ * partition, of which the kernel's own dos parser registers only its first sectors (the rest
+ * belongs to the logical partitions, and BLKPG refuses overlaps). */
+static KernelPart kernel_part_of(struct fdisk_context *cxt, struct fdisk_partition *pa) {
+        uint64_t ss = fdisk_get_sector_size(cxt), size = fdisk_partition_get_size(pa) * ss;
+        uint64_t ext = (ss / 512 > 2 ? ss / 512 : 2) * 512;
+
+        if (fdisk_partition_is_container(pa) && size > ext)
+                size = ext;
+        return (KernelPart){.pno = (int) fdisk_partition_get_partno(pa) + 1,
+                            .start = fdisk_partition_get_start(pa) * ss,
+                            .length = size};
+}
+
+static const KernelPart *kernel_parts_find(const KernelParts *k, const KernelPart *want) {
+        for (size_t i = 0; i < k->n; i++)
+                if (k->parts[i].pno == want->pno && k->parts[i].start == want->start &&
+                    k->parts[i].length == want->length)
+                        return &k->parts[i];
+        return NULL;
+}
+
+/* Makes the kernel's partitions of the disk those of the table (NULL: none): removes the
+ * ones that differ, then adds what is missing. A partition in use cannot be removed: that
+ * ends the sync with -EBUSY and a message naming it. */
+static int kernel_sync(struct fdisk_context *cxt, struct fdisk_table *tb, int fd, const char *path,
+                       Error *err) {
+        _cleanup_(kernel_parts_done) KernelParts have = {}, want = {};
+        _cleanup_(fdisk_free_iterp) struct fdisk_iter *it = fdisk_new_iter(FDISK_ITER_FORWARD);
+        struct fdisk_partition *pa;
+        int r;
+
+        if (!it)
+                oom();
+        r = kernel_parts_read(fd, path, &have, err);
+        if (r < 0)
+                return r;
+        while (tb && fdisk_table_next_partition(tb, it, &pa) == 0) {
+                KernelPart k = kernel_part_of(cxt, pa);
+
+                ARRAY_APPEND(want.parts, want.n, k);
+        }
+        for (size_t i = 0; i < have.n; i++) {
+                if (kernel_parts_find(&want, &have.parts[i]))
+                        continue;
+                r = kernel_partition(fd, BLKPG_DEL_PARTITION, have.parts[i].pno, 0, 0);
+                if (r < 0 && r != -ENXIO)
+                        return kernel_error(r, "remove", have.parts[i].name, path, err);
+        }
+        for (size_t i = 0; i < want.n; i++) {
+                _cleanup_free_ char *name = NULL;
+
+                if (kernel_parts_find(&have, &want.parts[i]))
+                        continue;
+                r = kernel_partition(fd, BLKPG_ADD_PARTITION, want.parts[i].pno,
+                                     want.parts[i].start, want.parts[i].length);
+                if (r < 0) {
+                        name = xasprintf("%d", want.parts[i].pno);
+                        return kernel_error(r, "add", name, path, err);
+                }
+        }
+        return 0;
+}
+
+static int kernel_sync_cxt(struct fdisk_context *cxt, const char *path, Error *err) {
+        _cleanup_(fdisk_unref_tablep) struct fdisk_table *tb = NULL;
+        int r;
+
+        if (fdisk_has_label(cxt)) {
+                r = fdisk_get_partitions(cxt, &tb);
+                if (r < 0)
+                        return error_set_errno(err, r, 0,
+                                               "cannot read the partition table of '%s': %s", path,
+                                               strerror(-r));
+        }
+        return kernel_sync(cxt, tb, fdisk_get_devfd(cxt), path, err);
 }
 
 /* ---- Volumes ----------------------------------------------------------------------------- */
@@ -643,7 +747,7 @@ static int disk_build(const PoolDef *def, unsigned flags, Error *err) {
         cxt = disk_open(path, false, err, &r);
         if (!cxt)
                 return r;
-        r = kernel_forget_all(fdisk_get_devfd(cxt), path, err);
+        r = kernel_sync(cxt, NULL, fdisk_get_devfd(cxt), path, err);
         if (r < 0)
                 return r;
         /* Old signatures (a filesystem, the other label's backup) would otherwise survive
@@ -717,7 +821,7 @@ static int disk_delete(const PoolDef *def, Error *err) {
         r = disk_lock(path, &lock, err);
         if (r < 0)
                 return r;
-        r = kernel_forget_all(lock.fd, path, err);
+        r = kernel_sync(NULL, NULL, lock.fd, path, err);
         if (r < 0)
                 return r;
         fd = open(path, O_RDWR | O_CLOEXEC);
@@ -804,9 +908,68 @@ static int disk_vol_refresh(const PoolDef *def, const char *name, FoundVolume *r
         return 0;
 }
 
-/* The first free extent, in libfdisk's aligned view of the disk, that holds size sectors. */
-static int free_extent_find(struct fdisk_context *cxt, uint64_t sectors, uint64_t *ret_start,
-                            const char *path, Error *err) {
+/* Where a new partition goes: its number (from 0, libfdisk's) and the sectors it may use. On
+ * a dos table, as libvirt decides: a primary partition while one of the four slots is free,
+ * else a logical one inside the extended partition; a primary never inside the extended one. */
+typedef struct Slot {
+        size_t partno;
+        bool logical;
+        bool has_ext; /* ext_start..ext_end: the extended partition's sectors */
+        uint64_t ext_start, ext_end;
+} Slot;
+
+static int slot_find(struct fdisk_context *cxt, int format, Slot *ret, const char *path,
+                     Error *err) {
+        _cleanup_(fdisk_unref_partitionp) struct fdisk_partition *pa = fdisk_new_partition();
+        _cleanup_(fdisk_unref_tablep) struct fdisk_table *tb = NULL;
+        _cleanup_(fdisk_free_iterp) struct fdisk_iter *it = fdisk_new_iter(FDISK_ITER_FORWARD);
+        struct fdisk_partition *p;
+        size_t n_logical = 0, partno;
+        int r;
+
+        if (!pa || !it)
+                oom();
+        *ret = (Slot){};
+        r = fdisk_get_partitions(cxt, &tb);
+        if (r < 0)
+                return error_set_errno(err, r, 0, "cannot read the partition table of '%s': %s",
+                                       path, strerror(-r));
+        while (fdisk_table_next_partition(tb, it, &p) == 0) {
+                if (fdisk_partition_is_container(p)) {
+                        ret->has_ext = true;
+                        ret->ext_start = fdisk_partition_get_start(p);
+                        ret->ext_end = fdisk_partition_get_end(p);
+                } else if (fdisk_partition_is_nested(p))
+                        n_logical++;
+        }
+        if (format == PART_EXTENDED && ret->has_ext)
+                return error_set_errno(err, -EEXIST, 0, "'%s' already has an extended partition",
+                                       path);
+        fdisk_partition_partno_follow_default(pa, 1);
+        r = fdisk_partition_next_partno(pa, cxt, &partno);
+        if (r >= 0 && partno < 4) {
+                ret->partno = partno;
+                return 0;
+        }
+        if (r >= 0 && !label_is(cxt, "dos")) {
+                ret->partno = partno;
+                return 0;
+        }
+        if (!label_is(cxt, "dos") || !ret->has_ext || format == PART_EXTENDED)
+                return error_set_errno(err, -ENOSPC, 0, "no free partition slot on '%s'%s", path,
+                                       label_is(cxt, "dos")
+                                               ? " (a dos table has four primary partitions; one "
+                                                 "of them extended holds more)"
+                                               : "");
+        ret->partno = 4 + n_logical;
+        ret->logical = true;
+        return 0;
+}
+
+/* The first free extent, in libfdisk's aligned view of the disk, that holds size sectors
+ * where the slot may go. */
+static int free_extent_find(struct fdisk_context *cxt, const Slot *slot, uint64_t sectors,
+                            uint64_t *ret_start, const char *path, Error *err) {
         _cleanup_(fdisk_unref_tablep) struct fdisk_table *free_tb = NULL;
         _cleanup_(fdisk_free_iterp) struct fdisk_iter *it = fdisk_new_iter(FDISK_ITER_FORWARD);
         struct fdisk_partition *pa;
@@ -818,27 +981,23 @@ static int free_extent_find(struct fdisk_context *cxt, uint64_t sectors, uint64_
         if (r < 0)
                 return error_set_errno(err, r, 0, "cannot read free space of '%s': %s", path,
                                        strerror(-r));
-        while (fdisk_table_next_partition(free_tb, it, &pa) == 0)
+        while (fdisk_table_next_partition(free_tb, it, &pa) == 0) {
+                uint64_t start = fdisk_partition_get_start(pa);
+                uint64_t end = start + fdisk_partition_get_size(pa) - 1;
+                bool inside = slot->has_ext && start >= slot->ext_start && end <= slot->ext_end;
+                bool overlaps = slot->has_ext && start <= slot->ext_end && end >= slot->ext_start;
+
+                if (slot->logical ? !inside : overlaps)
+                        continue;
                 if (fdisk_partition_get_size(pa) >= sectors) {
-                        *ret_start = fdisk_partition_get_start(pa);
+                        *ret_start = start;
                         return 0;
                 }
+        }
         return error_set_errno(err, -ENOSPC, 0, "no large enough free extent");
 }
 
-static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
-                           Error *err) {
-        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
-        _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
-        _cleanup_(fdisk_unref_partitionp) struct fdisk_partition *pa = NULL, *got = NULL;
-        _cleanup_(naming_done) Naming n = {};
-        _cleanup_free_ char *expected = NULL;
-        _cleanup_vol_def_ VolDef *v = NULL;
-        uint64_t ss, sectors, start = 0;
-        size_t partno;
-        const char *path = NULL;
-        int r;
-
+static int vol_create_verify(const VolDef *req, unsigned flags, Error *err) {
         if (flags & VOL_CREATE_REFLINK)
                 return error_set_errno(err, -EOPNOTSUPP, 0,
                                        "reflink is not supported for disk volumes");
@@ -848,6 +1007,65 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
         if (!req->has_capacity || req->capacity == 0)
                 return error_set_errno(err, -EINVAL, 0,
                                        "volume capacity required for this storage pool");
+        return 0;
+}
+
+/* The partition req asks for, added to the table in memory; returns its number. */
+static int partition_add(const PoolDef *def, struct fdisk_context *cxt, const VolDef *req,
+                         const Naming *n, size_t *ret_partno, const char *path, Error *err) {
+        _cleanup_(fdisk_unref_partitionp) struct fdisk_partition *pa = fdisk_new_partition();
+        _cleanup_free_ char *expected = NULL;
+        uint64_t ss, grain, sectors, start = 0;
+        Slot slot;
+        int r;
+
+        if (!pa)
+                oom();
+        r = slot_find(cxt, req->target.format, &slot, path, err);
+        if (r < 0)
+                return r;
+        expected = partition_name(n, slot.partno + 1);
+        if (!streq(req->name, expected))
+                return error_set_errno(err, -EINVAL, 0,
+                                       "invalid partition name '%s', expected '%s'", req->name,
+                                       expected);
+        /* Rounded up to libfdisk's grain (1 MiB, or the device's own I/O size): libfdisk
+         * aligns a partition's end down to it, and a volume never gets less than asked. */
+        ss = fdisk_get_sector_size(cxt);
+        grain = fdisk_get_grain_size(cxt);
+        if (grain < ss)
+                grain = ss;
+        sectors = (req->capacity + grain - 1) / grain * (grain / ss);
+        r = free_extent_find(cxt, &slot, sectors, &start, path, err);
+        if (r < 0)
+                return r;
+        fdisk_partition_set_partno(pa, slot.partno);
+        fdisk_partition_set_start(pa, start);
+        fdisk_partition_set_size(pa, sectors);
+        r = partition_set_format(cxt, pa, req->target.format, err);
+        if (r < 0)
+                return r;
+        r = fdisk_add_partition(cxt, pa, ret_partno);
+        if (r < 0)
+                return error_set_errno(err, r, 0, "cannot add partition '%s' to '%s': %s",
+                                       req->name, path, strerror(-r));
+        return 0;
+}
+
+static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags, VolDef **ret,
+                           Error *err) {
+        _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
+        _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
+        _cleanup_(fdisk_unref_partitionp) struct fdisk_partition *got = NULL;
+        _cleanup_(naming_done) Naming n = {};
+        _cleanup_vol_def_ VolDef *v = NULL;
+        size_t partno;
+        const char *path = NULL;
+        int r;
+
+        r = vol_create_verify(req, flags, err);
+        if (r < 0)
+                return r;
         r = device_require(def, &path, err);
         if (r < 0)
                 return r;
@@ -860,38 +1078,10 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
         r = disk_require_label(cxt, path, err);
         if (r < 0)
                 return r;
-
-        pa = fdisk_new_partition();
-        if (!pa)
-                oom();
-        fdisk_partition_partno_follow_default(pa, 1);
-        r = fdisk_partition_next_partno(pa, cxt, &partno);
-        if (r < 0)
-                return error_set_errno(err, r == -ERANGE ? -ENOSPC : r, 0,
-                                       "no free partition slot on '%s'", path);
         naming_init(def, &n);
-        expected = partition_name(&n, partno + 1);
-        if (!streq(req->name, expected))
-                return error_set_errno(err, -EINVAL, 0,
-                                       "invalid partition name '%s', expected '%s'", req->name,
-                                       expected);
-
-        ss = fdisk_get_sector_size(cxt);
-        sectors = (req->capacity + ss - 1) / ss;
-        r = free_extent_find(cxt, sectors, &start, path, err);
+        r = partition_add(def, cxt, req, &n, &partno, path, err);
         if (r < 0)
                 return r;
-        fdisk_partition_partno_follow_default(pa, 0);
-        fdisk_partition_set_partno(pa, partno);
-        fdisk_partition_set_start(pa, start);
-        fdisk_partition_set_size(pa, sectors);
-        r = partition_set_format(cxt, pa, req->target.format, err);
-        if (r < 0)
-                return r;
-        r = fdisk_add_partition(cxt, pa, &partno);
-        if (r < 0)
-                return error_set_errno(err, r, 0, "cannot add partition '%s' to '%s': %s",
-                                       req->name, path, strerror(-r));
         r = fdisk_get_partition(cxt, partno, &got);
         if (r < 0)
                 return error_set_errno(err, r, 0, "cannot read back partition '%s': %s", req->name,
@@ -905,14 +1095,13 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
         if (r < 0)
                 return error_set_errno(err, r, 0, "cannot write the partition table of '%s': %s",
                                        path, strerror(-r));
-        r = kernel_partition(fdisk_get_devfd(cxt), BLKPG_ADD_PARTITION, (int) partno + 1,
-                             v->extents[0].start, v->capacity);
+        r = kernel_sync_cxt(cxt, path, err);
         if (r < 0) {
-                /* No partition on disk that the kernel does not know. */
-                kernel_error(r, "add", req->name, path, err);
-                if (fdisk_delete_partition(cxt, partno) < 0 || fdisk_write_disklabel(cxt) < 0)
-                        log_error("partition '%s' stays in the table of '%s' though the kernel "
-                                  "refused it",
+                /* No partition on disk that the kernel refused. */
+                if (fdisk_delete_partition(cxt, partno) < 0 || fdisk_write_disklabel(cxt) < 0 ||
+                    kernel_sync_cxt(cxt, path, NULL) < 0)
+                        log_error("partition '%s' of '%s' may be left in the table though the "
+                                  "kernel refused it",
                                   req->name, path);
                 (void) fdisk_deassign_device(cxt, 0);
                 return r;
@@ -924,13 +1113,14 @@ static int disk_vol_create(const PoolDef *def, const VolDef *req, unsigned flags
         return 0;
 }
 
+/* Deleting a logical partition renumbers the ones after it: the kernel is told of all that
+ * changed (kernel_sync), after the deleted one was taken from it first. */
 static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error *err) {
         _cleanup_(disk_unlock) DiskLock lock = DISK_LOCK_INIT;
         _cleanup_(fdisk_unref_contextp) struct fdisk_context *cxt = NULL;
         _cleanup_(fdisk_unref_tablep) struct fdisk_table *parts = NULL;
         _cleanup_(naming_done) Naming n = {};
         struct fdisk_partition *pa;
-        uint64_t ss, start, size;
         size_t partno;
         const char *path = NULL;
         int r, fd;
@@ -952,15 +1142,19 @@ static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags
         if (!pa)
                 return error_set_errno(err, -ENOENT, 0, "no partition '%s' on '%s'", vol->name,
                                        path);
-        if (fdisk_partition_is_container(pa))
-                return error_set_errno(err, -EOPNOTSUPP, 0,
-                                       "cannot delete extended partition '%s': delete its "
-                                       "logical partitions and rebuild the table instead",
-                                       vol->name);
-        ss = fdisk_get_sector_size(cxt);
+        if (fdisk_partition_is_container(pa) && fdisk_table_get_nents(parts) > 0) {
+                _cleanup_(fdisk_free_iterp) struct fdisk_iter *it =
+                        fdisk_new_iter(FDISK_ITER_FORWARD);
+                struct fdisk_partition *p;
+
+                while (it && fdisk_table_next_partition(parts, it, &p) == 0)
+                        if (fdisk_partition_is_nested(p))
+                                return error_set_errno(err, -EBUSY, 0,
+                                                       "cannot delete extended partition '%s': "
+                                                       "it holds logical partitions",
+                                                       vol->name);
+        }
         partno = fdisk_partition_get_partno(pa);
-        start = fdisk_partition_get_start(pa) * ss;
-        size = fdisk_partition_get_size(pa) * ss;
         fd = fdisk_get_devfd(cxt);
 
         /* The kernel first: it refuses while the partition is in use, and then nothing
@@ -972,9 +1166,19 @@ static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags
         if (r >= 0)
                 r = fdisk_write_disklabel(cxt);
         if (r < 0) {
-                (void) kernel_partition(fd, BLKPG_ADD_PARTITION, (int) partno + 1, start, size);
+                (void) kernel_sync(cxt, parts, fd, path, NULL);
                 return error_set_errno(err, r, 0, "cannot delete partition '%s' from '%s': %s",
                                        vol->name, path, strerror(-r));
+        }
+        {
+                _cleanup_error_ Error e = ERROR_INIT;
+
+                /* The deletion happened; what is left is the kernel's view of renumbered
+                 * logical partitions, which the next change tries again. */
+                if (kernel_sync_cxt(cxt, path, &e) < 0)
+                        log_warning("Partition table of '%s' written, the kernel's view of it "
+                                    "is not complete: %s",
+                                    path, e.message);
         }
         return disk_close(cxt, path, err);
 }
