@@ -5,10 +5,12 @@
  *
  * The kernel learns about each change through BLKPG (add or delete one partition), never by
  * re-reading the whole table (BLKRRPART): that fails as soon as any partition of the disk is
- * in use, and some kernels ignore it. BLKPG is issued here rather than through
- * fdisk_reread_changes() so that a delete asks the kernel first: a partition in use (mounted,
- * held open) makes BLKPG_DEL_PARTITION fail with EBUSY, and the table on disk is then left
- * untouched. A loop device accepts partitions only when attached with --partscan.
+ * in use, and where the kernel does not parse tables itself it drops every partition. BLKPG is
+ * issued here rather than through fdisk_reread_changes() so that a delete asks the kernel
+ * first: a partition in use (mounted, held open) makes BLKPG_DEL_PARTITION fail with EBUSY,
+ * and the table on disk is then left untouched. After each write the kernel's partitions are
+ * synced to the table (kernel_sync). A loop device accepts partitions only when attached with
+ * --partscan; a device-mapper device accepts none (kpartx's work, not done here).
  *
  * Volume names follow libvirt: the device's name plus the partition number, with a 'p' in
  * between when the name ends in a digit (sda1, loop0p1, nvme0n1p1). A device given through a
