@@ -876,6 +876,13 @@ static int disk_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
                 struct stat st;
 
                 found_stat(v, &st);
+                /* Listed all the same: the table is what the pool is. */
+                if (!S_ISBLK(st.st_mode))
+                        refresh_result_warn(ret,
+                                            "partition '%s' is in the table of '%s' but '%s' is "
+                                            "not there: the kernel does not know it (partx -a "
+                                            "tells it)",
+                                            v->name, path, v->target.path);
                 refresh_result_add(ret, v, &st);
         }
         return disk_sizes(cxt, parts, &ret->sizes, path, err);

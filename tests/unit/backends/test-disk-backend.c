@@ -392,6 +392,11 @@ static void test_partition_added_outside_appears_in_refresh(void **state) {
         assert_int_equal(
                 run("echo ',10MiB,S' | sfdisk -q --append --no-reread %s >/dev/null 2>&1", loopdev),
                 0);
+        refresh_ok(def, &r);
+        assert_int_equal(r.n_vols, 2);
+        assert_true(r.n_warnings >= 1);
+        assert_non_null(strstr(r.warnings[r.n_warnings - 1], "partx -a"));
+        refresh_result_done(&r);
         /* sfdisk closing the disk makes udevd re-read its table, which on a kernel that does
          * not parse tables drops the partitions: let that pass before telling the kernel. */
         (void) run("udevadm settle 2>/dev/null");
