@@ -17,6 +17,7 @@ test_pkgs=(
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes
   python3             # summarises meson's test log
   python3-pytest      # integration tests: the real poold in a temporary directory
+  fdisk               # sfdisk: a partition added behind the disk backend's back (root tier)
   dbus-bin            # dbus-send: a libdbus client of the control socket
   qemu-utils xorriso  # real images (qcow2, vmdk, vdi, vpc, vhdx, qed, luks, iso) for the prober
   e2fsprogs           # mkfs.ext4 for the fs-pool tests (losetup comes with util-linux's mount)

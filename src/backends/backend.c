@@ -9,11 +9,13 @@
 /* The backends, one per file. Declared here rather than in backend.h so that adding a pool
  * type touches this table and its own file only. */
 extern const Backend backend_dir;
+extern const Backend backend_disk;
 extern const Backend backend_fs;
 
 static const Backend *const backends[_POOL_TYPE_MAX] = {
         [POOL_DIR] = &backend_dir,
         [POOL_FS] = &backend_fs,
+        [POOL_DISK] = &backend_disk,
 };
 
 const Backend *backend_for(PoolType type) {

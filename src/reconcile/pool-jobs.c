@@ -19,6 +19,7 @@ typedef struct JobCtx {
         int active; /* adopt: what check said */
         RefreshResult refresh;
         PoolSizes sizes;
+        bool sizes_read; /* sizes hold the pool's sizes after a volume creation or deletion */
         VolDef *vol_out;
         FoundVolume found;
 } JobCtx;
@@ -161,6 +162,23 @@ static int work_verify(JobCtx *c, Error *err) {
         return r;
 }
 
+/* A pool whose backend cannot refresh named entries (disk) learns of no directory event
+ * after a volume came or went: its sizes are read again in the same job, so the reply to
+ * vol-create or vol-delete is followed by current sizes (libvirt refreshes such a pool then,
+ * too). A failure here leaves the old sizes, to be corrected by the next refresh. */
+static int work_sizes_after(JobCtx *c, int r) {
+        _cleanup_(refresh_result_done) RefreshResult res = {};
+        _cleanup_error_ Error e = ERROR_INIT;
+
+        if (r < 0 || c->be->refresh_names || !c->be->refresh)
+                return r;
+        if (c->be->refresh(c->def, &res, &e) >= 0) {
+                c->sizes = res.sizes;
+                c->sizes_read = true;
+        }
+        return r;
+}
+
 static int job_work(void *data, Error *err) {
         JobCtx *c = data;
         const PoolOp *op = c->op;
@@ -184,7 +202,8 @@ static int job_work(void *data, Error *err) {
         case OP_VOL_CREATE:
                 if (!be->vol_create)
                         return not_supported(err, "volume creation");
-                return be->vol_create(c->def, op->vol, op->flags, &c->vol_out, err);
+                return work_sizes_after(
+                        c, be->vol_create(c->def, op->vol, op->flags, &c->vol_out, err));
         case OP_VOL_CREATE_FROM:
                 if (!be->vol_create_from)
                         return not_supported(err, "volume creation");
@@ -193,7 +212,7 @@ static int job_work(void *data, Error *err) {
         case OP_VOL_DELETE:
                 if (!be->vol_delete)
                         return not_supported(err, "vol deletion");
-                return be->vol_delete(c->def, op->src_vol, op->flags, err);
+                return work_sizes_after(c, be->vol_delete(c->def, op->src_vol, op->flags, err));
         case OP_VOL_RESIZE:
                 if (!be->vol_resize)
                         return not_supported(err, "changing of volume capacity");
@@ -468,11 +487,15 @@ static void job_done(void *data, int r, const Error *err) {
                                              p->live_def->type) == VOLUME_ADDED)
                                 volume_emit(p, name, "Added");
                 }
+                if (r >= 0 && c->sizes_read && pool_is_active(p))
+                        p->sizes = c->sizes;
                 reply(op, r, err);
                 break;
         case OP_VOL_DELETE:
                 if (r >= 0 && volume_table_remove(&p->vols, op->vol_name))
                         volume_emit(p, op->vol_name, "Removed");
+                if (r >= 0 && c->sizes_read && pool_is_active(p))
+                        p->sizes = c->sizes;
                 reply(op, r, err);
                 break;
         case OP_VOL_RESIZE:

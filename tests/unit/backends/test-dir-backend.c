@@ -276,13 +276,15 @@ static bool fs_supports_reflink(void) {
 
 /* ---- The table --------------------------------------------------------------------------- */
 
-static void test_backend_for_gives_dir_and_fs_and_nothing_else_yet(void **state) {
+static void test_backend_for_gives_dir_fs_and_disk_and_nothing_else_yet(void **state) {
         assert_non_null(backend_for(POOL_DIR));
         assert_int_equal(backend_for(POOL_DIR)->type, POOL_DIR);
         assert_non_null(backend_for(POOL_FS));
         assert_int_equal(backend_for(POOL_FS)->type, POOL_FS);
+        assert_non_null(backend_for(POOL_DISK));
+        assert_int_equal(backend_for(POOL_DISK)->type, POOL_DISK);
         for (int t = 0; t < _POOL_TYPE_MAX; t++)
-                if (t != POOL_DIR && t != POOL_FS)
+                if (t != POOL_DIR && t != POOL_FS && t != POOL_DISK)
                         assert_null(backend_for((PoolType) t));
         assert_null(backend_for(_POOL_TYPE_MAX));
         assert_null(backend_for(_POOL_TYPE_INVALID));
@@ -1730,7 +1732,7 @@ static void test_download_of_a_missing_volume_names_it(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                T(test_backend_for_gives_dir_and_fs_and_nothing_else_yet),
+                T(test_backend_for_gives_dir_fs_and_disk_and_nothing_else_yet),
                 T(test_wipe_algorithms_are_virsh_names),
                 T(test_refresh_result_holds_many_volumes_and_frees_them),
 
