@@ -129,6 +129,9 @@ def main():
                 time.sleep(0.01)
 
         daemon = Daemon(os.path.join(root, "poold"))
+        # The runtime directory on a tmpfs, as /run is on a host (poold fsyncs its state
+        # files there: on this test box's disk-backed /tmp that alone costs milliseconds).
+        daemon.runtime = tempfile.mkdtemp(prefix="poold-bench-run-", dir="/dev/shm")
         daemon.write_def("usb", fs_pool_xml("usb", f"/dev/disk/by-uuid/{fs_uuid}", target),
                          autostart=True)
         daemon.start("--device-debounce", "0", "--log-level", "notice")
@@ -163,6 +166,8 @@ def main():
         img.cleanup()
         udevd.stop()
         subprocess.run(["rm", "-rf", root], check=False)
+        if daemon:
+            subprocess.run(["rm", "-rf", daemon.runtime], check=False)
 
     ms = lambda x: f"{x * 1000:7.2f} ms"  # noqa: E731
     print(f"hotplug, {cycles} cycles (fs pool, ext4 on a loop device, by-uuid)")
