@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "backends/backend.h"
+#include "backends/blockdev.h"
 #include "shared/log.h"
 #include "shared/path.h"
 
@@ -55,7 +56,8 @@ static int device_path(const PoolDef *def, const char **ret, Error *err) {
         return 0;
 }
 
-/* 1: a block device, 0: absent, -ENOTBLK: something else is there. */
+/* 1: a block device, 0: absent (or without a medium: size 0), -ENOTBLK: something else is
+ * there. */
 static int device_stat(const char *path, struct stat *ret, Error *err) {
         if (stat(path, ret) < 0) {
                 int r = -errno;
@@ -67,7 +69,7 @@ static int device_stat(const char *path, struct stat *ret, Error *err) {
         }
         if (!S_ISBLK(ret->st_mode))
                 return error_set_errno(err, -ENOTBLK, 0, "'%s' is not a block device", path);
-        return 1;
+        return block_device_has_medium(ret->st_rdev) ? 1 : 0;
 }
 
 static int device_require(const PoolDef *def, const char **ret, Error *err) {
@@ -80,6 +82,9 @@ static int device_require(const PoolDef *def, const char **ret, Error *err) {
         r = device_stat(*ret, &st, err);
         if (r < 0)
                 return r;
+        if (r == 0 && stat(*ret, &st) == 0)
+                return error_set_errno(err, -ENODEV, 0, "device path '%s' has no medium (size 0)",
+                                       *ret);
         if (r == 0)
                 return error_set_errno(err, -ENODEV, 0, "device path '%s' doesn't exist", *ret);
         return 0;

@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 
 #include "backends/backend.h"
+#include "backends/blockdev.h"
 #include "backends/dir.h"
 #include "backends/tool.h"
 #include "shared/log.h"
@@ -65,6 +66,9 @@ static int fs_device_resolve(const PoolDef *def, char **ret_path, dev_t *ret_rde
         }
         if (!S_ISBLK(st.st_mode))
                 return error_set_errno(err, -ENOTBLK, 0, "'%s' is not a block device", name);
+        if (!block_device_has_medium(st.st_rdev))
+                return error_set_errno(err, -ENODEV, 0, "device '%s' has no medium (size 0)",
+                                       name);
         if (ret_path)
                 *ret_path = TAKE_PTR(path);
         if (ret_rdev)

@@ -178,11 +178,22 @@ def tmp_root():
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
 @pytest.fixture
-def daemon(tmp_root):
+def daemon(tmp_root, request):
     d = Daemon(tmp_root)
     yield d
     d.stop()
+    # A failed test shows the end of poold's log (pytest prints a teardown's output).
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed and os.path.exists(d.log_path):
+        print("--- poold log (end) ---\n" + d.logs()[-12000:])
     # Under the sanitizer build, poold's own reports fail the test that provoked them.
     if os.path.exists(d.log_path):
         log = d.logs()

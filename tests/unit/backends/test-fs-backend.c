@@ -241,6 +241,22 @@ static void test_start_without_the_device_is_enodev_with_a_reason(void **state) 
         assert_int_equal(B->build(def, 0, &err), -ENODEV);
 }
 
+/* A loop device with no file attached is still a node in /dev, of size 0: no medium. The
+ * pool waits for one (-ENODEV), as for a missing device, rather than failing to mount. */
+static void test_start_on_a_device_without_medium_is_enodev(void **state) {
+        _cleanup_pool_def_ PoolDef *def = NULL;
+        _cleanup_error_ Error err = ERROR_INIT;
+
+        if (!require_loop(__func__))
+                return;
+        def = pool_new(loop, "ext4", "");
+        mkfs_ext4(loop);
+        assert_int_equal(run("losetup -d '%s'", loop), 0);
+        assert_int_equal(B->start(def, &err), -ENODEV);
+        assert_contains(err.message, "has no medium");
+        assert_false(is_mounted(target));
+}
+
 static void test_build_refuses_overwrite_and_no_overwrite_together(void **state) {
         _cleanup_pool_def_ PoolDef *def = pool_new("/dev/null", "ext4", "");
         _cleanup_error_ Error err = ERROR_INIT;
@@ -558,6 +574,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 T(test_dependencies_name_the_device_as_written_and_the_target),
                 T(test_start_without_the_device_is_enodev_with_a_reason),
+                T(test_start_on_a_device_without_medium_is_enodev),
                 T(test_build_refuses_overwrite_and_no_overwrite_together),
                 T(test_build_makes_ext4_on_a_blank_device),
                 T(test_build_refuses_an_existing_file_system_without_overwrite),
