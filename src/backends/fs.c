@@ -268,13 +268,19 @@ static int fs_stop(const PoolDef *def, Error *err) {
 /* The device vanished: detach the mount lazily, so nothing waits on the dead device. The
  * target is looked up as written, without stat()ing through the mount point. */
 static int fs_device_lost(const PoolDef *def, Error *err) {
+        _cleanup_error_ Error ignored = ERROR_INIT;
+        dev_t devno, rdev;
         int r;
 
         if (isempty(def->target_path))
                 return 0;
-        r = fs_mount_find(def->target_path, false, NULL, err);
+        r = fs_mount_find(def->target_path, false, &devno, err);
         if (r <= 0)
                 return r;
+        /* Someone else's file system mounted over the pool's (the pool's device is there, and
+         * is not what is mounted on top) is left alone: only our own mount is detached. */
+        if (fs_device_resolve(def, NULL, &rdev, &ignored) == 0 && devno != rdev)
+                return 0;
         if (umount2(def->target_path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
                 r = -errno;
                 if (r == -EINVAL || r == -ENOENT)

@@ -333,3 +333,25 @@ def test_disk_pool_follows_its_disk(udevd, daemon, tmp_root, images):
                 loop_ctl(LOOP_CTL_REMOVE, n)
             except OSError:
                 pass
+
+
+def test_a_foreign_mount_over_a_running_pool_is_left_alone(udevd, daemon, tmp_root, images):
+    img = images("usb.img")
+    target, _ = start_fs_pool(daemon, tmp_root, img)
+    img.attach()
+    wait_for(lambda: running(daemon, "usb", target), what="usb running")
+    ours = mounts_at(target)[0][0]
+    run("mount", "-t", "tmpfs", "poold-foreign", target)
+    try:
+        # The pool's volumes are hidden: it is not running any more, and waits for the
+        # operator; the foreign mount stays, and ours stays under it.
+        st = wait_for(lambda: (s := pool_status(daemon, "usb")) and s["phase"] == "waiting" and s,
+                      what="usb waiting under a foreign mount")
+        time.sleep(0.5)
+        ids = [m[0] for m in mounts_at(target)]
+        assert len(ids) == 2 and ids[0] == ours, ids
+    finally:
+        run("umount", target)
+    # Once it is gone the pool's own file system shows again at the target: adopted.
+    wait_for(lambda: running(daemon, "usb", target), what="usb running again")
+    assert [m[0] for m in mounts_at(target)] == [ours], "mounted twice"
