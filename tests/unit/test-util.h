@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -18,6 +19,20 @@
                 if (!_h || !strstr(_h, _n))                                                \
                         fail_msg("expected \"%s\" to contain \"%s\"", _h ? _h : "(null)", _n); \
         } while (0)
+
+/* Returns true when a test can run (ok). Otherwise skips it, saying why, or fails it under
+ * POOLD_TEST_REQUIRE_ROOT=1 (the root tier of CI, where a skip would hide a regression). */
+static inline bool test_require(bool ok, const char *test, const char *why) {
+        const char *req = getenv("POOLD_TEST_REQUIRE_ROOT");
+
+        if (ok)
+                return true;
+        if (req && streq(req, "1"))
+                fail_msg("%s: %s, and POOLD_TEST_REQUIRE_ROOT=1", test, why);
+        print_message("[  SKIP    ] %s: %s\n", test, why);
+        skip();
+        return false;
+}
 
 /* A fresh temporary directory (mkdtemp under $TMPDIR or /tmp); remove with rm_rf(). */
 char *test_mkdtemp(void);

@@ -39,22 +39,10 @@ _printf_(1, 2) static int run(const char *fmt, ...) {
         return WIFEXITED(s) ? WEXITSTATUS(s) : -1;
 }
 
-static bool require(bool ok, const char *test, const char *why) {
-        const char *req = getenv("POOLD_TEST_REQUIRE_ROOT");
-
-        if (ok)
-                return true;
-        if (req && streq(req, "1"))
-                fail_msg("%s: %s, and POOLD_TEST_REQUIRE_ROOT=1", test, why);
-        print_message("[  SKIP    ] %s: %s\n", test, why);
-        skip();
-        return false;
-}
-
 #define require_loop()                                                                             \
         do {                                                                                       \
-                if (!require(geteuid() == 0, __func__, "needs root") ||                            \
-                    !require(loopdev != NULL, __func__, "no loop device could be attached"))       \
+                if (!test_require(geteuid() == 0, __func__, "needs root") ||                            \
+                    !test_require(loopdev != NULL, __func__, "no loop device could be attached"))       \
                         return;                                                                    \
         } while (0)
 

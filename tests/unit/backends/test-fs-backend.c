@@ -27,33 +27,19 @@ static const Backend *B;
 
 /* ---- Set-up ------------------------------------------------------------------------------ */
 
-/* Returns when the test can run. Otherwise skips it, saying why, or fails it under
- * POOLD_TEST_REQUIRE_ROOT=1. */
-static bool require(bool ok, const char *test, const char *why) {
-        const char *req = getenv("POOLD_TEST_REQUIRE_ROOT");
-
-        if (ok)
-                return true;
-        if (req && streq(req, "1"))
-                fail_msg("%s: %s, and POOLD_TEST_REQUIRE_ROOT=1", test, why);
-        print_message("[  SKIP    ] %s: %s\n", test, why);
-        skip();
-        return false;
-}
-
 /* Root, a private mount namespace (entered once for the whole process) and a loop device. */
 static bool require_loop(const char *test) {
         static bool private_ns;
 
-        if (!require(geteuid() == 0, test, "needs root"))
+        if (!test_require(geteuid() == 0, test, "needs root"))
                 return false;
         if (!private_ns) {
                 if (unshare(CLONE_NEWNS) < 0)
-                        return require(false, test, "cannot create a mount namespace");
+                        return test_require(false, test, "cannot create a mount namespace");
                 assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
                 private_ns = true;
         }
-        return require(loop != NULL, test, "no free loop device (losetup -f failed)");
+        return test_require(loop != NULL, test, "no free loop device (losetup -f failed)");
 }
 
 /* Runs a shell command line of the test's own (fixed strings and our paths). */

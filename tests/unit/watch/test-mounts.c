@@ -67,10 +67,10 @@ static void on_mount(void *userdata, const char *target, const char *source, con
 
 /* Root, in a private mount namespace. */
 static bool enter_private_mount_ns(const char *test) {
-        if (!watch_test_require(geteuid() == 0, test, "needs root"))
+        if (!test_require(geteuid() == 0, test, "needs root"))
                 return false;
         if (unshare(CLONE_NEWNS) < 0)
-                return watch_test_require(false, test, "cannot create a mount namespace");
+                return test_require(false, test, "cannot create a mount namespace");
         /* Nothing we mount propagates back to the host. */
         assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
         return true;

@@ -115,10 +115,10 @@ static uint32_t murmur_hash2(const char *key, size_t len, uint32_t seed) {
 /* Moves this test process into a network namespace of its own, where our fake udevd's
  * multicasts reach nobody but us. */
 static bool enter_private_netns(const char *test) {
-        if (!watch_test_require(geteuid() == 0, test, "needs root"))
+        if (!test_require(geteuid() == 0, test, "needs root"))
                 return false;
         if (unshare(CLONE_NEWNET) < 0)
-                return watch_test_require(false, test, "cannot create a network namespace");
+                return test_require(false, test, "cannot create a network namespace");
         return true;
 }
 
@@ -206,7 +206,7 @@ static void udev_watch_opens_and_enumerates_block_devices(void **state) {
         if (!require_root())
                 return;
         r = udev_watch_new(f->event, NULL, &callbacks, f, &w);
-        if (r < 0 && !watch_test_require(false, __func__, "cannot open a udev netlink monitor"))
+        if (r < 0 && !test_require(false, __func__, "cannot open a udev netlink monitor"))
                 return;
         assert_int_equal(r, 0);
         assert_non_null(udev_watch_get_udev(w));

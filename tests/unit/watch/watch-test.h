@@ -91,18 +91,4 @@ static inline void recorder_dump(const Recorder *r) {
                 }                                                                                  \
         } while (0)
 
-/* Returns if running as root. Otherwise skips the test, saying why, or fails it when
- * POOLD_TEST_REQUIRE_ROOT=1 (the root tier of CI, where a skip would hide a regression). */
-static inline bool watch_test_require(bool ok, const char *test, const char *why) {
-        const char *req = getenv("POOLD_TEST_REQUIRE_ROOT");
-
-        if (ok)
-                return true;
-        if (req && streq(req, "1"))
-                fail_msg("%s: %s, and POOLD_TEST_REQUIRE_ROOT=1", test, why);
-        print_message("[  SKIP    ] %s: %s\n", test, why);
-        skip();
-        return false;
-}
-
-#define require_root() watch_test_require(geteuid() == 0, __func__, "needs root")
+#define require_root() test_require(geteuid() == 0, __func__, "needs root")
