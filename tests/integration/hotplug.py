@@ -148,6 +148,16 @@ def loop_ctl(request, number):
         os.close(fd)
 
 
+def remove_loop(n):
+    """Detaches and removes loop device n if it exists (clean-up after LOOP_CTL_ADD)."""
+    if os.path.exists(f"/sys/block/loop{n}"):
+        run("losetup", "-d", f"/dev/loop{n}", check=False)
+        try:
+            loop_ctl(LOOP_CTL_REMOVE, n)
+        except OSError:
+            pass
+
+
 def unused_loop_number():
     """A loop device number that does not exist yet (for LOOP_CTL_ADD)."""
     n = 200
