@@ -4,9 +4,11 @@ lists and shows it with its bytes, and finds it by those bytes, as virsh does. D
 such names as U+10FF00 + byte (docs/dbus-api.md); --json too (docs/json.md)."""
 import json
 import os
+import signal
 import subprocess
 
 from conftest import POOLCTL, dir_pool_xml, wait_for
+from golden import read_until, wait_connected
 
 LATIN1 = os.fsencode("caf\udce9.img")            # b"caf\xe9.img"
 LITERAL = "x\U0010ffe9y.img".encode()            # valid UTF-8 holding a code point of the escape range
@@ -87,3 +89,18 @@ def test_vol_delete_by_the_raw_name(daemon, tmp_root):
     p = ctl(daemon, "vol-info", "--pool", "latin", LATIN1, check=False)
     assert p.returncode == 1
     assert b"'caf\xe9.img'" in p.stderr
+
+
+def test_volume_events_carry_the_bytes(daemon, tmp_root):
+    path = start_pool(daemon, tmp_root)
+    p = subprocess.Popen([POOLCTL, "event", "--loop", "--pool", "latin"], env=daemon.env(),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_connected(p)
+        with open(path + b"/ni\xf1o.img", "wb") as f:
+            f.write(b"x")
+        data = read_until(p.stdout.fileno(), lambda d: b"ni\xf1o.img\n" in d, timeout=15)
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=30)
+    assert b"event 'volume-added' for storage volume latin/ni\xf1o.img\n" in data
