@@ -4,8 +4,11 @@ lists and shows it with its bytes, and finds it by those bytes, as virsh does. D
 such names as U+10FF00 + byte (docs/dbus-api.md); --json too (docs/json.md)."""
 import json
 import os
+import shutil
 import signal
 import subprocess
+
+import pytest
 
 from conftest import POOLCTL, dir_pool_xml, wait_for
 from golden import read_until, wait_connected
@@ -104,3 +107,27 @@ def test_volume_events_carry_the_bytes(daemon, tmp_root):
         p.send_signal(signal.SIGINT)
         p.communicate(timeout=30)
     assert b"event 'volume-added' for storage volume latin/ni\xf1o.img\n" in data
+
+
+def busctl(daemon, *args):
+    return subprocess.run(["busctl", "--address=unix:path=" + os.path.join(daemon.runtime,
+                                                                          "control"), *args],
+                          capture_output=True, timeout=60)
+
+
+@pytest.mark.skipif(shutil.which("busctl") is None, reason="no busctl")
+def test_the_bus_form_as_busctl_sees_it(daemon, tmp_root):
+    start_pool(daemon, tmp_root)
+    p = busctl(daemon, "call", "org.poold1", "/org/poold1/pool/latin", "org.poold1.Pool",
+               "LookupVolume", "s", "caf\U0010ffe9.img")
+    assert p.returncode == 0, p.stderr
+    obj = p.stdout.decode().split('"')[1]
+    assert obj == "/org/poold1/pool/latin/vol/caf_e9_2eimg"  # sd_bus_path_encode of the bytes
+    p = busctl(daemon, "get-property", "org.poold1", obj, "org.poold1.Volume", "Name")
+    # busctl prints the code point's UTF-8 bytes (F4 8F BF A9) in octal: not printable
+    assert p.stdout == b's "caf\\364\\217\\277\\251.img"\n'
+    # U+10FF00..U+10FF7F are never written by the encoder: refused, not read as ASCII
+    p = busctl(daemon, "call", "org.poold1", "/org/poold1/pool/latin", "org.poold1.Pool",
+               "LookupVolume", "s", "caf\U0010ff2e" + "img")
+    assert p.returncode != 0
+    assert b"invalid escape" in p.stderr
