@@ -335,6 +335,7 @@ static int find_pool(sd_bus *bus, sd_bus_message **reply, const char *name,
         int active, autostart, persistent, r;
         uint64_t c, a, v;
         PoolEntry e;
+        _cleanup_free_ char *bus_name = name_encode(name); /* compared in the bus form */
 
         r = client_call(bus, MANAGER_PATH, MANAGER_IFACE, "ListPools", reply, NULL, NULL);
         if (r < 0)
@@ -345,7 +346,7 @@ static int find_pool(sd_bus *bus, sd_bus_message **reply, const char *name,
                                                  &a, &v)) > 0) {
                 uint8_t u[16];
 
-                if (name ? streq(e.name, name)
+                if (name ? streq(e.name, bus_name)
                          : uuid_parse_lenient(e.uuid, u) == 0 && memcmp(u, uuid, 16) == 0) {
                         *ret = e;
                         return 1;
@@ -394,7 +395,8 @@ int cmd_pool_name(int argc, char *argv[], const GlobalOptions *g) {
                         arg, uuid_format(uuid, canonical));
                 return 1;
         }
-        printf("%s\n", e.name);
+        _cleanup_free_ char *pool_name = client_decode(e.name);
+        printf("%s\n", pool_name);
         client_end(g);
         return 0;
 }
