@@ -18,6 +18,7 @@
 #include "cli/client.h"
 #include "conf/pool-def.h"
 #include "shared/fileio.h"
+#include "shared/name-escape.h"
 #include "shared/size.h"
 #include "shared/uuid-util.h"
 #include "shared/xml-read.h"
@@ -334,6 +335,7 @@ static int find_pool(sd_bus *bus, sd_bus_message **reply, const char *name,
         int active, autostart, persistent, r;
         uint64_t c, a, v;
         PoolEntry e;
+        _cleanup_free_ char *bus_name = name_encode(name); /* compared in the bus form */
 
         r = client_call(bus, MANAGER_PATH, MANAGER_IFACE, "ListPools", reply, NULL, NULL);
         if (r < 0)
@@ -344,7 +346,7 @@ static int find_pool(sd_bus *bus, sd_bus_message **reply, const char *name,
                                                  &a, &v)) > 0) {
                 uint8_t u[16];
 
-                if (name ? streq(e.name, name)
+                if (name ? streq(e.name, bus_name)
                          : uuid_parse_lenient(e.uuid, u) == 0 && memcmp(u, uuid, 16) == 0) {
                         *ret = e;
                         return 1;
@@ -393,7 +395,8 @@ int cmd_pool_name(int argc, char *argv[], const GlobalOptions *g) {
                         arg, uuid_format(uuid, canonical));
                 return 1;
         }
-        printf("%s\n", e.name);
+        _cleanup_free_ char *pool_name = client_decode(e.name);
+        printf("%s\n", pool_name);
         client_end(g);
         return 0;
 }
@@ -757,8 +760,17 @@ static int edit_get_xml(sd_bus *bus, const char *path, char **ret) {
         r = sd_bus_message_read(reply, "s", &xml);
         if (r < 0)
                 return r;
-        *ret = xstrdup(xml);
+        *ret = client_decode(xml);
         return 0;
+}
+
+/* DefinePool without client_call's printing of errors; doc in the bus form. */
+static int client_call_quiet_define(sd_bus *bus, const char *doc, sd_bus_error *e,
+                                    sd_bus_message **reply) {
+        _cleanup_free_ char *arg = name_encode(doc);
+
+        return sd_bus_call_method(bus, "org.poold1", MANAGER_PATH, MANAGER_IFACE, "DefinePool", e,
+                                  reply, "su", arg, 0);
 }
 
 /* Validates doc locally (unless told not to), then defines it. On failure *ret_error says
@@ -779,11 +791,10 @@ static int edit_define(sd_bus *bus, const char *doc, bool validate, char **ret_n
                         return -EINVAL;
                 }
         }
-        r = sd_bus_call_method(bus, "org.poold1", MANAGER_PATH, MANAGER_IFACE, "DefinePool", &e,
-                               &reply, "su", doc, 0);
+        r = client_call_quiet_define(bus, doc, &e, &reply);
         if (r < 0) {
-                *ret_error = xstrdup(sd_bus_error_is_set(&e) && e.message ? e.message
-                                                                          : strerror(-r));
+                *ret_error = sd_bus_error_is_set(&e) && e.message ? client_decode(e.message)
+                                                                  : xstrdup(strerror(-r));
                 sd_bus_error_free(&e);
                 return r;
         }
@@ -948,10 +959,12 @@ static void event_printed(EventListener *l) {
 static int on_pool_event(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         EventListener *l = userdata;
         const char *name, *uuid, *event;
+        _cleanup_free_ char *name_b = NULL;
         bool refresh;
 
         if (sd_bus_message_read(m, "sss", &name, &uuid, &event) < 0)
                 return 0;
+        client_decode_inplace(&name, &name_b);
         refresh = streq(event, "Refreshed");
         if (!event_wanted(l, refresh ? EVENT_REFRESH : EVENT_LIFECYCLE, name))
                 return 0;
@@ -968,10 +981,13 @@ static int on_pool_event(sd_bus_message *m, void *userdata, sd_bus_error *e) {
 static int on_volume_event(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         EventListener *l = userdata;
         const char *pool, *volume, *event;
-        _cleanup_free_ char *kind = NULL;
+        _cleanup_free_ char *kind = NULL, *pool_b = NULL, *volume_b = NULL;
 
-        if (sd_bus_message_read(m, "sss", &pool, &volume, &event) < 0 ||
-            !event_wanted(l, EVENT_VOLUME, pool))
+        if (sd_bus_message_read(m, "sss", &pool, &volume, &event) < 0)
+                return 0;
+        client_decode_inplace(&pool, &pool_b);
+        client_decode_inplace(&volume, &volume_b);
+        if (!event_wanted(l, EVENT_VOLUME, pool))
                 return 0;
         kind = xstrdup(event); /* Added -> volume-added, like virsh's 'device-added' */
         for (char *p = kind; *p; p++)

@@ -253,6 +253,7 @@ int cmd_pool_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
         _cleanup_msg_ sd_bus_message *reply = NULL;
         _cleanup_free_ char *path = NULL;
         uint32_t flags = 0;
+        _cleanup_free_ char *xml_b = NULL;
         const char *xml, *xpath = NULL;
         bool wrap = false;
 
@@ -269,6 +270,7 @@ int cmd_pool_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
         if (client_call(bus, path, POOL_IFACE, "GetXMLDesc", &reply, NULL, "u", flags) < 0 ||
             sd_bus_message_read(reply, "s", &xml) < 0)
                 return 1;
+        client_decode_inplace(&xml, &xml_b);
         if (xpath) {
                 if (dumpxml_print_xpath(xml, xpath, wrap) < 0)
                         return 1;
@@ -396,6 +398,9 @@ int cmd_pool_list(int argc, char *argv[], const GlobalOptions *g) {
                                                  &p.persistent, &p.phase, &p.capacity,
                                                  &p.allocation, &p.available)) > 0) {
                 char cap[SIZE_PRETTY_MAX], alloc[SIZE_PRETTY_MAX], avail[SIZE_PRETTY_MAX];
+                _cleanup_free_ char *name_b = NULL;
+
+                client_decode_inplace(&p.name, &name_b);
 
                 if (!all && (inactive ? p.active : !p.active))
                         continue;

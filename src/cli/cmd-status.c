@@ -51,6 +51,11 @@ int cmd_status(int argc, char *argv[], const GlobalOptions *g) {
                                 0) {
                 char b1[32], b2[32];
                 bool wanted = optind >= argc;
+                _cleanup_free_ char *name_b = NULL, *reason_b = NULL, *last_error_b = NULL;
+
+                client_decode_inplace(&name, &name_b);
+                client_decode_inplace(&reason, &reason_b);
+                client_decode_inplace(&last_error, &last_error_b);
 
                 for (int i = optind; i < argc; i++)
                         wanted = wanted || streq(argv[i], name);

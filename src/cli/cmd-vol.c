@@ -14,6 +14,7 @@
 #include "cli/json-out.h"
 #include "cli/table.h"
 #include "shared/fileio.h"
+#include "shared/name-escape.h"
 #include "shared/path.h"
 #include "shared/size.h"
 #include "shared/xml-read.h"
@@ -213,12 +214,15 @@ static int read_xml_file(const char *file, char **ret) {
 static int get_string(sd_bus *bus, const char *path, const char *iface, const char *prop,
                       char **ret) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
-        int r = sd_bus_get_property_string(bus, "org.poold1", path, iface, prop, &e, ret);
+        _cleanup_free_ char *s = NULL;
+        int r = sd_bus_get_property_string(bus, "org.poold1", path, iface, prop, &e, &s);
 
         if (r < 0) {
                 client_error(NULL, &e, r);
                 sd_bus_error_free(&e);
+                return r;
         }
+        *ret = client_decode(s);
         return r;
 }
 
@@ -255,8 +259,10 @@ static int lookup_in_pool(sd_bus *bus, const char *pool_object, const char *name
         const char *o;
         int r;
 
+        _cleanup_free_ char *arg = name_encode(name);
+
         r = sd_bus_call_method(bus, "org.poold1", pool_object, POOL_IFACE, "LookupVolume", NULL,
-                               &reply, "s", name);
+                               &reply, "s", arg);
         if (r < 0 || (r = sd_bus_message_read(reply, "o", &o)) < 0)
                 return r;
         *ret_object = xstrdup(o);
@@ -268,11 +274,14 @@ static int lookup_key_or_path(sd_bus *bus, const char *what, VolRef *ret, sd_bus
         const char *p, *n, *o;
         int r;
 
+        _cleanup_free_ char *arg = name_encode(what);
+
         r = sd_bus_call_method(bus, "org.poold1", MANAGER_PATH, MANAGER_IFACE, "LookupVolume", e,
-                               &reply, "s", what);
+                               &reply, "s", arg);
         if (r < 0 || (r = sd_bus_message_read(reply, "sso", &p, &n, &o)) < 0)
                 return r;
-        *ret = (VolRef){ .object = xstrdup(o), .name = xstrdup(n), .pool = xstrdup(p) };
+        *ret = (VolRef){ .object = xstrdup(o), .name = client_decode(n),
+                         .pool = client_decode(p) };
         return 0;
 }
 
@@ -436,6 +445,11 @@ int cmd_vol_list(int argc, char *argv[], const GlobalOptions *g) {
         while (r > 0 && (r = sd_bus_message_read(reply, "(ssssttt)", &name, &key, &vpath, &type,
                                                  &cap, &alloc, &phys)) > 0) {
                 char c1[SIZE_PRETTY_MAX], c2[SIZE_PRETTY_MAX];
+                _cleanup_free_ char *name_b = NULL, *key_b = NULL, *vpath_b = NULL;
+
+                client_decode_inplace(&name, &name_b);
+                client_decode_inplace(&key, &key_b);
+                client_decode_inplace(&vpath, &vpath_b);
 
                 if (json) {
                         struct json_object *o = json_object_new_object();
@@ -688,6 +702,7 @@ int cmd_vol_clone(int argc, char *argv[], const GlobalOptions *g) {
         _cleanup_msg_ sd_bus_message *reply = NULL;
         _cleanup_free_ char *pool_object = NULL, *xml = NULL, *context = NULL, *name = NULL;
         _cleanup_(vol_ref_done) VolRef src = {};
+        _cleanup_free_ char *orig_xml_b = NULL;
         const char *pool = NULL, *orig_xml;
         uint32_t flags = 0;
         bool print = false;
@@ -707,6 +722,7 @@ int cmd_vol_clone(int argc, char *argv[], const GlobalOptions *g) {
             client_call(bus, src.object, VOLUME_IFACE, "GetXMLDesc", &reply, NULL, "u", 0) < 0 ||
             sd_bus_message_read(reply, "s", &orig_xml) < 0)
                 return 1;
+        client_decode_inplace(&orig_xml, &orig_xml_b);
         xml = clone_xml(orig_xml, argv[optind + 1]);
         if (!xml) {
                 fprintf(stderr, "error: Failed to allocate XML buffer\n");
@@ -1014,6 +1030,7 @@ int cmd_vol_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
         _cleanup_bus_ sd_bus *bus = NULL;
         _cleanup_msg_ sd_bus_message *reply = NULL;
         _cleanup_(vol_ref_done) VolRef v = {};
+        _cleanup_free_ char *xml_b = NULL;
         const char *pool = NULL, *xpath = NULL, *xml;
         bool wrap = false;
 
@@ -1030,6 +1047,7 @@ int cmd_vol_dumpxml(int argc, char *argv[], const GlobalOptions *g) {
             client_call(bus, v.object, VOLUME_IFACE, "GetXMLDesc", &reply, NULL, "u", 0) < 0 ||
             sd_bus_message_read(reply, "s", &xml) < 0)
                 return 1;
+        client_decode_inplace(&xml, &xml_b);
         if (!xpath)
                 fputs(xml, stdout);
         else if (print_xpath(xml, xpath, wrap) < 0)

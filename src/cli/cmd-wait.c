@@ -34,7 +34,8 @@ static int on_phase_changed(sd_bus_message *m, void *userdata, sd_bus_error *e) 
         const char *name, *phase, *reason;
 
         if (sd_bus_message_read(m, "sss", &name, &phase, &reason) >= 0) {
-                note(w, name, phase);
+                _cleanup_free_ char *pool = client_decode(name);
+                note(w, pool, phase);
                 w->changed = true;
         }
         return 0;
@@ -54,14 +55,17 @@ static int read_phases(sd_bus *bus, WaitState *w) {
                 r = sd_bus_message_enter_container(reply, 'a', "(sssbbbsttt)");
         while (r > 0 && (r = sd_bus_message_read(reply, "(sssbbbsttt)", &name, &uuid, &type,
                                                  &active, &autostart, &persistent, &phase, &c,
-                                                 &a, &v)) > 0)
+                                                 &a, &v)) > 0) {
+                _cleanup_free_ char *pool = client_decode(name);
+
                 for (size_t i = 0; i < w->n; i++)
-                        if (streq(w->names[i], name) || streq(w->names[i], uuid)) {
+                        if (streq(w->names[i], pool) || streq(w->names[i], uuid)) {
                                 known[i] = true;
                                 w->running[i] = streq(phase, "running");
                                 free(w->names[i]);
-                                w->names[i] = xstrdup(name); /* signals carry names */
+                                w->names[i] = xstrdup(pool); /* signals carry names */
                         }
+        }
         for (size_t i = 0; r >= 0 && i < w->n; i++)
                 if (!known[i]) {
                         fprintf(stderr, "error: failed to get pool '%s'\nerror: Storage pool not "

@@ -15,6 +15,6 @@ static inline struct json_object *json_u64(uint64_t v) {
         return json_object_new_uint64(v);
 }
 
-static inline struct json_object *json_str(const char *s) {
-        return s ? json_object_new_string(s) : NULL;
-}
+/* A JSON string of s's bytes: JSON strings are UTF-8, so bytes that are not are written in
+ * the control API's form, U+10FF00 + byte (shared/name-escape.h, docs/json.md). NULL: null. */
+struct json_object *json_str(const char *s);

@@ -88,7 +88,8 @@ static int method_list_pools(sd_bus_message *m, void *userdata, sd_bus_error *e)
                 if (!def)
                         continue;
                 uuid_format(def->uuid, uuid);
-                r = sd_bus_message_append(reply, "(sssbbbsttt)", p->name, uuid,
+                _cleanup_free_ char *name = bus_str(p->name);
+                r = sd_bus_message_append(reply, "(sssbbbsttt)", name, uuid,
                                           pool_type_to_string(def->type), pool_is_active(p),
                                           p->autostart, p->persistent,
                                           pool_phase_to_string(p->phase), p->sizes.capacity,
@@ -105,26 +106,34 @@ static int method_list_pools(sd_bus_message *m, void *userdata, sd_bus_error *e)
 static int method_lookup_pool(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Daemon *d = userdata;
         _cleanup_free_ char *path = NULL;
-        const char *name;
+        _cleanup_free_ char *name = NULL;
+        const char *arg;
         Pool *p;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
+        r = sd_bus_message_read(m, "s", &arg);
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &name, e);
         if (r < 0)
                 return r;
         p = reconciler_find(d->rec, name);
         if (!p || !pool_current_def(p))
-                return no_such_pool(e, name);
+                return no_such_pool(e, arg);
         path = bus_pool_path(p->name);
         return sd_bus_reply_method_return(m, "o", path);
 }
 
 static int method_lookup_volume(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Daemon *d = userdata;
-        const char *what;
+        _cleanup_free_ char *what = NULL;
+        const char *arg;
         int r;
 
-        r = sd_bus_message_read(m, "s", &what);
+        r = sd_bus_message_read(m, "s", &arg);
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &what, e);
         if (r < 0)
                 return r;
         _cleanup_free_ Pool **pools = NULL;
@@ -139,26 +148,30 @@ static int method_lookup_volume(sd_bus_message *m, void *userdata, sd_bus_error 
                         v = volume_table_get_path(&p->vols, what);
                 if (v) {
                         _cleanup_free_ char *path = bus_volume_path(p->name, v->def->name);
-                        return sd_bus_reply_method_return(m, "sso", p->name, v->def->name,
-                                                          path);
+                        _cleanup_free_ char *pool = bus_str(p->name), *vol = bus_str(v->def->name);
+                        return sd_bus_reply_method_return(m, "sso", pool, vol, path);
                 }
         }
         return sd_bus_error_setf(e, "org.poold1.Error.NoSuchVolume",
                                  "Storage volume not found: no storage vol with matching key "
                                  "or path '%s'",
-                                 what);
+                                 arg);
 }
 
 static int method_define_pool(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Daemon *d = userdata;
         _cleanup_free_ char *path = NULL;
         Error err = ERROR_INIT;
-        const char *xml;
+        _cleanup_free_ char *xml = NULL;
+        const char *arg;
         uint32_t flags;
         Pool *p;
         int r;
 
-        r = sd_bus_message_read(m, "su", &xml, &flags);
+        r = sd_bus_message_read(m, "su", &arg, &flags);
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &xml, e);
         if (r < 0)
                 return r;
         r = pool_define(d->rec, xml, &p, &err);
@@ -174,13 +187,17 @@ static int method_define_pool(sd_bus_message *m, void *userdata, sd_bus_error *e
 static int method_create_pool(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Daemon *d = userdata;
         Error err = ERROR_INIT;
-        const char *xml;
+        _cleanup_free_ char *xml = NULL;
+        const char *arg;
         uint32_t flags;
         Pending *pend;
         Pool *p;
         int r;
 
-        r = sd_bus_message_read(m, "su", &xml, &flags);
+        r = sd_bus_message_read(m, "su", &arg, &flags);
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &xml, e);
         if (r < 0)
                 return r;
         pend = pending_new(m, "");
@@ -215,11 +232,13 @@ static int method_get_status(sd_bus_message *m, void *userdata, sd_bus_error *e)
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 Pool *p = pools[i];
                 bool pending = pool_has_pending_change(p);
+                _cleanup_free_ char *name = bus_str(p->name),
+                                    *reason = bus_str(p->reason ? p->reason : ""),
+                                    *last_error = bus_str(p->last_error ? p->last_error : "");
 
-                r = sd_bus_message_append(reply, "(sssttss)", p->name,
-                                          pool_phase_to_string(p->phase),
-                                          p->reason ? p->reason : "", p->since, p->next_retry,
-                                          p->last_error ? p->last_error : "",
+                r = sd_bus_message_append(reply, "(sssttss)", name,
+                                          pool_phase_to_string(p->phase), reason, p->since,
+                                          p->next_retry, last_error,
                                           pending ? "definition changed; applies at next start"
                                                   : "");
         }
@@ -376,8 +395,7 @@ static int pool_find(sd_bus *bus, const char *path, const char *iface, void *use
         static int fn(sd_bus *bus, const char *path, const char *iface, const char *prop,   \
                       sd_bus_message *reply, void *userdata, sd_bus_error *e) {             \
                 Pool *p = userdata;                                                         \
-                const char *v = (expr);                                                     \
-                return sd_bus_message_append(reply, "s", v ? v : "");                       \
+                return bus_append_str(reply, (expr));                                       \
         }
 #define POOL_PROP(fn, sig, type, expr)                                                      \
         static int fn(sd_bus *bus, const char *path, const char *iface, const char *prop,   \
@@ -502,7 +520,8 @@ static int method_pool_get_xml(sd_bus_message *m, void *userdata, sd_bus_error *
                 xml = pool_def_format(&live, &p->sizes);
         } else
                 xml = pool_def_format(pool_current_def(p), &p->sizes);
-        return sd_bus_reply_method_return(m, "s", xml);
+        _cleanup_free_ char *bus_xml = bus_str(xml);
+        return sd_bus_reply_method_return(m, "s", bus_xml);
 }
 
 static int method_pool_list_volumes(sd_bus_message *m, void *userdata, sd_bus_error *e) {
@@ -519,8 +538,9 @@ static int method_pool_list_volumes(sd_bus_message *m, void *userdata, sd_bus_er
         vols = volume_table_sorted(&p->vols, &n);
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 const VolDef *v = vols[i]->def;
-                r = sd_bus_message_append(reply, "(ssssttt)", v->name, v->key ? v->key : "",
-                                          v->target.path ? v->target.path : "",
+                _cleanup_free_ char *name = bus_str(v->name), *key = bus_str(v->key ? v->key : ""),
+                                    *path = bus_str(v->target.path ? v->target.path : "");
+                r = sd_bus_message_append(reply, "(ssssttt)", name, key, path,
                                           vol_type_to_string(v->type), v->capacity,
                                           v->allocation, v->physical);
         }
@@ -534,17 +554,20 @@ static int method_pool_list_volumes(sd_bus_message *m, void *userdata, sd_bus_er
 
 static int method_pool_lookup_volume(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Pool *p = userdata;
-        _cleanup_free_ char *path = NULL;
-        const char *name;
-        int r = sd_bus_message_read(m, "s", &name);
+        _cleanup_free_ char *path = NULL, *name = NULL;
+        const char *arg;
+        int r = sd_bus_message_read(m, "s", &arg);
 
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &name, e);
         if (r < 0)
                 return r;
         if (!volume_table_get(&p->vols, name))
                 return sd_bus_error_setf(e, "org.poold1.Error.NoSuchVolume",
                                          "Storage volume not found: no storage vol with "
                                          "matching name '%s'",
-                                         name);
+                                         arg);
         path = bus_volume_path(p->name, name);
         return sd_bus_reply_method_return(m, "o", path);
 }
@@ -552,12 +575,16 @@ static int method_pool_lookup_volume(sd_bus_message *m, void *userdata, sd_bus_e
 static int method_pool_create_volume(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Pool *p = userdata;
         Error err = ERROR_INIT;
-        const char *xml;
+        _cleanup_free_ char *xml = NULL;
+        const char *arg;
         uint32_t flags;
         Pending *pend;
         _cleanup_vol_def_ VolDef *peek = NULL;
-        int r = sd_bus_message_read(m, "su", &xml, &flags);
+        int r = sd_bus_message_read(m, "su", &arg, &flags);
 
+        if (r < 0)
+                return r;
+        r = bus_decode_arg(arg, &xml, e);
         if (r < 0)
                 return r;
         pend = pending_new(m, p->name);
@@ -572,18 +599,23 @@ static int method_pool_create_volume(sd_bus_message *m, void *userdata, sd_bus_e
 static int method_pool_create_volume_from(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Pool *p = userdata;
         Error err = ERROR_INIT;
-        const char *xml, *src_pool, *src_vol;
+        _cleanup_free_ char *xml = NULL, *src_pool = NULL, *src_vol = NULL;
+        const char *arg_xml, *arg_pool, *arg_vol;
         uint32_t flags;
         Pending *pend;
         Pool *sp;
         _cleanup_vol_def_ VolDef *peek = NULL;
-        int r = sd_bus_message_read(m, "sssu", &xml, &src_pool, &src_vol, &flags);
+        int r = sd_bus_message_read(m, "sssu", &arg_xml, &arg_pool, &arg_vol, &flags);
 
         if (r < 0)
                 return r;
+        if ((r = bus_decode_arg(arg_xml, &xml, e)) < 0 ||
+            (r = bus_decode_arg(arg_pool, &src_pool, e)) < 0 ||
+            (r = bus_decode_arg(arg_vol, &src_vol, e)) < 0)
+                return r;
         sp = reconciler_find(p->rec, src_pool);
         if (!sp)
-                return no_such_pool(e, src_pool);
+                return no_such_pool(e, arg_pool);
         pend = pending_new(m, p->name);
         if (p->live_def &&
             vol_def_parse_string(xml, strlen(xml), p->live_def->type, VOL_PARSE_OPT_CAPACITY,

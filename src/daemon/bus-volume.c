@@ -45,8 +45,7 @@ static Pool *vpool(Volume *v) {
         static int fn(sd_bus *bus, const char *path, const char *iface, const char *prop,   \
                       sd_bus_message *reply, void *userdata, sd_bus_error *e) {             \
                 Volume *v = userdata;                                                       \
-                const char *s = (expr);                                                     \
-                return sd_bus_message_append(reply, "s", s ? s : "");                       \
+                return bus_append_str(reply, (expr));                                       \
         }
 #define VOL_PROP_U64(fn, expr)                                                              \
         static int fn(sd_bus *bus, const char *path, const char *iface, const char *prop,   \
@@ -99,8 +98,9 @@ static int queued(sd_bus_message *m, int r, Error *err) {
 static int method_vol_get_xml(sd_bus_message *m, void *userdata, sd_bus_error *e) {
         Volume *v = userdata;
         _cleanup_free_ char *xml = vol_def_format(v->def, vpool(v)->live_def->type);
+        _cleanup_free_ char *bus_xml = bus_str(xml);
 
-        return sd_bus_reply_method_return(m, "s", xml);
+        return sd_bus_reply_method_return(m, "s", bus_xml);
 }
 
 static int method_vol_delete(sd_bus_message *m, void *userdata, sd_bus_error *e) {
@@ -157,11 +157,13 @@ typedef struct RefreshPending {
 static void on_refresh_done(void *userdata, int r, const Error *err) {
         RefreshPending *rp = userdata;
 
-        if (r == -ENOENT)
+        if (r == -ENOENT) {
+                _cleanup_free_ char *path = bus_str(rp->path);
                 (void) sd_bus_reply_method_errorf(rp->m, "org.poold1.Error.NoSuchVolume",
                                                   "Storage volume not found: no storage vol "
                                                   "with matching path '%s'",
-                                                  rp->path);
+                                                  path);
+        }
         else
                 on_vol_done(sd_bus_message_ref(rp->m), r, err);
         sd_bus_message_unref(rp->m);

@@ -53,7 +53,22 @@ int bus_reply_error(sd_bus_message *m, int r, const Error *err) {
                 msg = error_to_string(err);
         else
                 msg = xstrdup(strerror(r < 0 ? -r : r));
-        return sd_bus_reply_method_errorf(m, name, "%s", msg);
+        _cleanup_free_ char *bus_msg = bus_str(msg);
+        return sd_bus_reply_method_errorf(m, name, "%s", bus_msg);
+}
+
+/* An argument in the bus form, as bytes; an argument that is no bus form is refused. */
+int bus_decode_arg(const char *s, char **ret, sd_bus_error *e) {
+        if (name_decode(s, ret) < 0)
+                return sd_bus_error_setf(e, SD_BUS_ERROR_INVALID_ARGS,
+                                         "invalid escape in '%s' (docs/dbus-api.md)", s);
+        return 0;
+}
+
+int bus_append_str(sd_bus_message *reply, const char *s) {
+        _cleanup_free_ char *b = bus_str(s ? s : "");
+
+        return sd_bus_message_append(reply, "s", b);
 }
 
 static void foreach_bus(Daemon *d, void (*fn)(sd_bus *bus, void *data), void *data) {
@@ -70,9 +85,9 @@ typedef struct Signal {
 
 static void emit_one(sd_bus *bus, void *data) {
         const Signal *s = data;
+        _cleanup_free_ char *a = bus_str(s->a), *b = bus_str(s->b), *c = bus_str(s->c);
 
-        (void) sd_bus_emit_signal(bus, MANAGER_PATH, MANAGER_IFACE, s->member, "sss", s->a, s->b,
-                                  s->c);
+        (void) sd_bus_emit_signal(bus, MANAGER_PATH, MANAGER_IFACE, s->member, "sss", a, b, c);
 }
 
 void bus_emit_pool_event(Daemon *d, Pool *p, const char *event) {

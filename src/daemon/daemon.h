@@ -5,6 +5,7 @@
 #include <systemd/sd-event.h>
 
 #include "conf/store.h"
+#include "shared/name-escape.h"
 #include "reconcile/reconciler.h"
 #include "watch/inotify.h"
 #include "watch/mounts.h"
@@ -57,5 +58,11 @@ int bus_add_objects(Daemon *d, sd_bus *bus);
 int bus_volume_add_objects(Daemon *d, sd_bus *bus);
 /* Replies to m with the error r/err, using poold's error names. */
 int bus_reply_error(sd_bus_message *m, int r, const Error *err);
+/* Strings on the bus are UTF-8: names, keys, paths, documents and messages that may hold a
+ * file's bytes go out through bus_str() and come in through bus_read_name()
+ * (shared/name-escape.h, docs/dbus-api.md). */
+#define bus_str(s) name_encode(s)
+int bus_decode_arg(const char *s, char **ret, sd_bus_error *e);
+int bus_append_str(sd_bus_message *reply, const char *s);
 char *bus_pool_path(const char *pool);
 char *bus_volume_path(const char *pool, const char *volume);
