@@ -126,12 +126,14 @@ VHDX_VIRTUAL_SIZE = 64 * MiB
 # ---- making the images ----
 
 def qemu_img(*args):
-    # a few times if need be: its LUKS key-slot benchmark fails now and then with "Unable to
-    # get accurate CPU usage" where the CPU clock is coarse
-    for _ in range(5):
+    # as often as need be: its LUKS key-slot benchmark fails with "Unable to get accurate CPU
+    # usage" when its first round was charged no CPU tick (tick-based accounting: 15% of runs
+    # on an idle VM here, most of them under load); a failing run costs ~20 ms
+    for _ in range(30):
         p = subprocess.run(["qemu-img", *args], capture_output=True, text=True, timeout=60)
         if p.returncode == 0:
             return
+        time.sleep(0.05)
     raise AssertionError(f"qemu-img {' '.join(args)}: {p.stderr}")
 
 

@@ -191,12 +191,12 @@ static bool have(const char *tool) {
                 }                                                                                  \
         } while (0)
 
-/* A few times if need be: qemu-img's LUKS key-slot benchmark fails now and then with "Unable to
+/* Up to 30 times: qemu-img's LUKS key-slot benchmark fails now and then with "Unable to
  * get accurate CPU usage" where the CPU clock is coarse (about 1 run in 10 on this VM). */
 static int qemu_img_retry(const char *cmd) {
         int r = -1;
 
-        for (int i = 0; i < 5 && r != 0; i++)
+        for (int i = 0; i < 30 && r != 0; i++)
                 r = run("%s", cmd);
         return r;
 }

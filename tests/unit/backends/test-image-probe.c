@@ -65,7 +65,7 @@ static bool have(const char *tool) {
 static int qemu_img(const char *args) {
         int r = -1;
 
-        for (int i = 0; i < 5 && r != 0; i++)
+        for (int i = 0; i < 30 && r != 0; i++)
                 r = run("qemu-img %s", args);
         return r;
 }
