@@ -666,6 +666,13 @@ void pool_reconcile(Pool *p) {
                 p->initial_done = true;
                 return; /* unmounted by hand: waits for its device, a mount or pool-start */
         }
+        if (wanted && !active && p->device_state == 0 && !p->retry_now && !p->next_retry) {
+                /* udev said the device is gone: its return starts the pool at once, so no
+                 * attempt now; the back-off retry stays, in case an event was missed. */
+                pool_schedule_retry(p);
+                p->initial_done = true;
+                return;
+        }
         if (wanted && !active) {
                 if (p->next_retry && !p->retry_now) {
                         p->initial_done = true;

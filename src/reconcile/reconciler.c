@@ -340,6 +340,12 @@ static void pool_take_stored(Pool *p, const StoredPool *sp) {
                 p->def = pool_def_copy(sp->def);
                 p->retry_now = true;
                 p->held = false;
+                if (!pool_is_active(p)) {
+                        /* What udev said of the old definition's device says nothing of the
+                         * new one's. */
+                        p->device_state = -1;
+                        pool_devices_done(p);
+                }
         }
         p->persistent = true;
         if (p->autostart != sp->autostart)
