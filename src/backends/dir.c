@@ -1805,6 +1805,64 @@ int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
         return wipe_scrub(dirfd, vol->name, algorithm, err);
 }
 
+/* vol-wipe of a block device (a disk pool's partition): zeros over its whole size, synced,
+ * or scrub's patterns. Opened O_EXCL, so a partition that is mounted or otherwise in use is
+ * refused (EBUSY) instead of being wiped under its user. */
+int dir_wipe_block_device(const char *path, WipeAlgorithm algorithm, Error *err) {
+        _cleanup_close_ int fd = -1, rootfd = -1;
+        _cleanup_free_ char *message = NULL;
+        const char *alg = wipe_algorithm_to_string(algorithm);
+        struct stat st;
+        uint64_t size = 0;
+        int r;
+
+        if (algorithm == WIPE_TRIM)
+                return error_set_errno(err, -EOPNOTSUPP, 0,
+                                       "argument unsupported: 'trim' algorithm not supported");
+        if (!alg)
+                return error_set_errno(err, -EINVAL, 0, "unsupported algorithm %d",
+                                       (int) algorithm);
+        fd = open(path, O_WRONLY | O_EXCL | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                r = -errno;
+                if (r == -EBUSY)
+                        return error_set_errno(err, r, 0,
+                                               "cannot wipe '%s': it is in use (mounted, or "
+                                               "held by another program)", path);
+                return error_set_errno(err, r, 0, "cannot open volume '%s': %s", path,
+                                       strerror(-r));
+        }
+        if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode))
+                return error_set_errno(err, -ENOTBLK, 0, "'%s' is not a block device", path);
+        if (ioctl(fd, BLKGETSIZE64, &size) < 0) {
+                r = -errno;
+                return error_set_errno(err, r, 0, "cannot read the size of '%s': %s", path,
+                                       strerror(-r));
+        }
+        if (algorithm == WIPE_ZERO) {
+                r = write_zeros(fd, 0, size, path, err);
+                if (r < 0)
+                        return r;
+                return file_sync(fd, path, err);
+        }
+        closep(&fd); /* scrub opens it itself */
+        fd = -1;
+        rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_set_errno(err, -errno, 0, "cannot open '/': %m");
+        char *argv[] = {(char *) "scrub", (char *) "-f", (char *) "-p", (char *) alg,
+                        (char *) path, NULL};
+        r = tool_run(rootfd, argv, &message);
+        if (r == -ENOENT)
+                return error_set_errno(err, -EOPNOTSUPP, 0,
+                                       "cannot wipe '%s' with algorithm '%s': scrub is not "
+                                       "installed (only 'zero' works without it)", path, alg);
+        if (r < 0)
+                return error_set_errno(err, r, 0, "cannot wipe '%s' with scrub: %s", path,
+                                       message ? message : strerror(-r));
+        return 0;
+}
+
 /* ---- Uploading and downloading ----------------------------------------------------------- */
 
 /* Opens an existing volume to read its data: a regular file or a block device, never through

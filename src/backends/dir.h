@@ -23,6 +23,8 @@ int dir_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags, Error 
 int dir_vol_resize(const PoolDef *def, const VolDef *vol, uint64_t capacity, unsigned flags,
                    Error *err);
 int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm, Error *err);
+/* vol-wipe of a block device by path (disk pools' partitions); refuses one in use. */
+int dir_wipe_block_device(const char *path, WipeAlgorithm algorithm, Error *err);
 int dir_vol_refresh(const PoolDef *def, const char *name, FoundVolume *ret, Error *err);
 int dir_vol_upload(const PoolDef *def, const VolDef *vol, int fd, uint64_t offset, uint64_t length,
                    unsigned flags, Error *err);

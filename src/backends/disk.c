@@ -29,12 +29,15 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
 #include "backends/backend.h"
 #include "backends/blockdev.h"
+#include "backends/dir.h"
 #include "shared/log.h"
 #include "shared/path.h"
 
@@ -334,6 +337,16 @@ typedef struct DiskLock {
 #define DISK_LOCK_INIT ((DiskLock){.fd = -1})
 #define UDEV_WAIT_USEC (2 * 1000 * 1000)
 
+/* Is a udevd listening? Its control socket stays behind when it exits, so the socket is
+ * connected to, not only looked for: a stale one would make every write wait UDEV_WAIT_USEC
+ * for a uevent nobody sends. */
+static bool udevd_running(void) {
+        struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/run/udev/control"};
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+        return fd >= 0 && connect(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
+}
+
 static int disk_lock(const char *path, DiskLock *ret, Error *err) {
         struct stat st;
         int r;
@@ -345,7 +358,7 @@ static int disk_lock(const char *path, DiskLock *ret, Error *err) {
                                        strerror(-r));
         }
         ret->devnum = st.st_rdev;
-        if (access("/run/udev/control", F_OK) < 0)
+        if (!udevd_running())
                 return 0;
         ret->udev = udev_new();
         if (ret->udev)
@@ -1207,6 +1220,20 @@ static int disk_dependencies(const PoolDef *def, PoolDeps *ret) {
         return 0;
 }
 
+/* vol-wipe: the partition's device, as libvirt wipes any volume with a path. */
+static int disk_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
+                         Error *err) {
+        const char *path = NULL;
+        int r;
+
+        r = device_require(def, &path, err);
+        if (r < 0)
+                return r;
+        if (isempty(vol->target.path))
+                return error_set_errno(err, -EINVAL, 0, "volume '%s' has no path", vol->name);
+        return dir_wipe_block_device(vol->target.path, algorithm, err);
+}
+
 const Backend backend_disk = {
         .type = POOL_DISK,
         .check = disk_check,
@@ -1217,6 +1244,7 @@ const Backend backend_disk = {
         .refresh = disk_refresh,
         .vol_create = disk_vol_create,
         .vol_delete = disk_vol_delete,
+        .vol_wipe = disk_vol_wipe,
         .vol_refresh = disk_vol_refresh,
         .dependencies = disk_dependencies,
 };

@@ -367,6 +367,61 @@ static void test_vol_delete_refuses_a_partition_in_use(void **state) {
         assert_false(kernel_has(p1));
 }
 
+static void test_vol_wipe_zeroes_a_partition_and_refuses_one_in_use(void **state) {
+        require_loop();
+        _cleanup_(pool_def_freep) PoolDef *def = disk_pool("gpt");
+        _cleanup_free_ char *p1 = part_name(1), *p2 = part_name(2);
+        _cleanup_vol_def_ VolDef *v1 = NULL, *v2 = NULL;
+        static char buf[4 * 1024 * 1024];
+        Error err = ERROR_INIT;
+        int fd, holder;
+
+        build_ok(def, 0);
+        v1 = create_ok(def, p1, 4 * MiB, NULL);
+        v2 = create_ok(def, p2, 4 * MiB, NULL);
+        /* Both partitions full of 0xA5. */
+        memset(buf, 0xa5, sizeof(buf));
+        for (int i = 0; i < 2; i++) {
+                fd = open((i ? v2 : v1)->target.path, O_WRONLY | O_CLOEXEC);
+                assert_true(fd >= 0);
+                assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t) sizeof(buf));
+                assert_int_equal(fsync(fd), 0);
+                close(fd);
+        }
+
+        assert_int_equal(B->vol_wipe(def, v1, WIPE_ZERO, &err), 0);
+        fd = open(v1->target.path, O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t) sizeof(buf));
+        close(fd);
+        for (size_t i = 0; i < sizeof(buf); i++)
+                if (buf[i] != 0)
+                        fail_msg("byte %zu of %s is 0x%02x after the wipe", i, p1,
+                                 (unsigned char) buf[i]);
+        /* The neighbour is untouched. */
+        fd = open(v2->target.path, O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(read(fd, buf, 4096), 4096);
+        close(fd);
+        assert_int_equal((unsigned char) buf[0], 0xa5);
+        assert_int_equal((unsigned char) buf[4095], 0xa5);
+
+        /* Claimed by someone (as a mount claims it): refused, nothing written. */
+        holder = open(v2->target.path, O_RDONLY | O_EXCL | O_CLOEXEC);
+        assert_true(holder >= 0);
+        assert_int_equal(B->vol_wipe(def, v2, WIPE_ZERO, &err), -EBUSY);
+        assert_non_null(strstr(err.message, "in use"));
+        error_clear(&err);
+        close(holder);
+        fd = open(v2->target.path, O_RDONLY | O_CLOEXEC);
+        assert_int_equal(read(fd, buf, 4096), 4096);
+        close(fd);
+        assert_int_equal((unsigned char) buf[0], 0xa5);
+
+        assert_int_equal(B->vol_wipe(def, v2, WIPE_TRIM, &err), -EOPNOTSUPP);
+        error_clear(&err);
+}
+
 static void test_partition_added_outside_appears_in_refresh(void **state) {
         require_loop();
         _cleanup_(pool_def_freep) PoolDef *def = disk_pool("gpt");
@@ -553,6 +608,7 @@ int main(void) {
                 T(test_vol_create_refuses_what_does_not_fit),
                 T(test_vol_delete_removes_from_kernel_and_refresh),
                 T(test_vol_delete_refuses_a_partition_in_use),
+                T(test_vol_wipe_zeroes_a_partition_and_refuses_one_in_use),
                 T(test_partition_added_outside_appears_in_refresh),
                 T(test_dos_label_and_partition_formats),
                 T(test_vol_create_rounds_odd_sizes_up),
