@@ -280,7 +280,7 @@ static VolDef *vol_from_stat(const char *name, char *path, const struct stat *st
         VolDef *v = vol_def_new();
 
         v->name = xstrdup(name);
-        v->key = xstrdup(path); /* libvirt's key: the path, not resolved */
+        v->key = path; /* libvirt's key: the path, not resolved; one string for both (VolDef) */
         v->type = VOL_FILE;
         v->has_capacity = v->has_allocation = true;
         v->target.path = path;

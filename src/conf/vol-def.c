@@ -44,7 +44,8 @@ VolDef *vol_def_free(VolDef *def) {
         if (!def)
                 return NULL;
         free(def->name);
-        free(def->key);
+        if (def->key != def->target.path) /* else it goes with the target (see VolDef) */
+                free(def->key);
         for (size_t i = 0; i < def->n_extents; i++)
                 free(def->extents[i].path);
         free(def->extents);
@@ -74,13 +75,13 @@ VolDef *vol_def_copy(const VolDef *def) {
 
         *c = *def;
         c->name = xstrdup(def->name);
-        c->key = xstrdup(def->key);
         c->extents = def->n_extents ? xcalloc(def->n_extents, sizeof(VolExtent)) : NULL;
         for (size_t i = 0; i < def->n_extents; i++) {
                 c->extents[i] = def->extents[i];
                 c->extents[i].path = xstrdup(def->extents[i].path);
         }
         vol_target_copy(&c->target, &def->target);
+        c->key = def->key && def->key == def->target.path ? c->target.path : xstrdup(def->key);
         if (def->backing) {
                 c->backing = xmalloc(sizeof(VolTarget));
                 vol_target_copy(c->backing, def->backing);

@@ -55,6 +55,9 @@ typedef struct VolExtent {
 
 typedef struct VolDef {
         char *name;
+        /* May be the very pointer target.path is (a refresh's file and partition volumes, whose
+         * key is their path: one string instead of two, at 100,000 volumes a pool). Then it is
+         * freed with target.path and neither is to be replaced alone. */
         char *key;
         VolType type;
         VolExtent *extents; /* from a refresh of a disk or logical pool */

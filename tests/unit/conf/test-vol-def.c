@@ -461,8 +461,33 @@ static void test_vol_def_copy_of_a_bare_volume(void **state) {
         assert_int_equal(copy->target.perms.mode, (mode_t) -1);
 }
 
+/* A refresh's file volume keeps one string for key and path (the same pointer): it is freed
+ * once, and a copy shares its own the same way; a key that only equals the path is copied. */
+static void test_vol_def_key_may_be_the_target_path_itself(void **state) {
+        VolDef *def = vol_def_new();
+        _cleanup_vol_def_ VolDef *copy = NULL, *other = vol_def_new();
+        _cleanup_vol_def_ VolDef *other_copy = NULL;
+
+        def->name = xstrdup("a.img");
+        def->target.path = xstrdup("/srv/p/a.img");
+        def->key = def->target.path;
+        copy = vol_def_copy(def);
+        assert_ptr_equal(copy->key, copy->target.path);
+        assert_ptr_not_equal(copy->target.path, def->target.path);
+        vol_def_free(def);
+        assert_string_equal(copy->key, "/srv/p/a.img");
+
+        other->name = xstrdup("b.img");
+        other->target.path = xstrdup("/srv/p/b.img");
+        other->key = xstrdup("/srv/p/b.img");
+        other_copy = vol_def_copy(other);
+        assert_ptr_not_equal(other_copy->key, other_copy->target.path);
+        assert_string_equal(other_copy->key, "/srv/p/b.img");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_vol_def_key_may_be_the_target_path_itself),
                 cmocka_unit_test(test_vol_without_capacity_is_accepted_only_with_a_backing_store),
                 cmocka_unit_test(test_vol_allocation_defaults_to_capacity),
                 cmocka_unit_test(test_vol_in_rbd_pool_has_raw_format),
