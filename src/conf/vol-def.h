@@ -34,17 +34,18 @@ typedef struct VolTimestamps {
         struct timespec atime, mtime, ctime, btime; /* tv_nsec < 0: not known */
 } VolTimestamps;
 
-/* <target> and <backingStore> share this shape. */
+/* <target> and <backingStore> share this shape. Fields are ordered so that no padding is left
+ * between them (a refresh keeps one VolDef per volume, 100,000 in a large pool). */
 typedef struct VolTarget {
         char *path;
-        int format; /* index into the pool type's volume format table */
         Perms perms;
         VolTimestamps *timestamps; /* from a refresh only */
         Encryption *encryption;
         char *compat;
         uint64_t cluster_size; /* 0: not given */
-        bool has_features;     /* <features> present, even if empty */
+        int format;            /* index into the pool type's volume format table */
         unsigned features;     /* 1 << VolFeature */
+        bool has_features;     /* <features> present, even if empty */
         bool nocow;
 } VolTarget;
 
@@ -60,16 +61,16 @@ typedef struct VolDef {
          * freed with target.path and neither is to be replaced alone. */
         char *key;
         VolType type;
+        bool has_capacity;
+        bool has_allocation;
         VolExtent *extents; /* from a refresh of a disk or logical pool */
         size_t n_extents;
         uint64_t capacity;
-        bool has_capacity;
         uint64_t allocation;
-        bool has_allocation;
         uint64_t physical; /* printed when non-zero */
         VolTarget target;
         VolTarget *backing;
-} VolDef;
+} VolDef; /* no padding between fields: see VolTarget */
 
 typedef enum VolParseFlags {
         /* Capacity may be left out when a backing store gives it (vol-create on backends that
