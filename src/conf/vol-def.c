@@ -27,7 +27,6 @@ const char *vol_feature_to_string(VolFeature f) {
 static void vol_target_done(VolTarget *t) {
         free(t->path);
         perms_done(&t->perms);
-        free(t->timestamps);
         encryption_free(t->encryption);
         free(t->compat);
         *t = (VolTarget){ .perms = PERMS_UNSET };
@@ -62,10 +61,6 @@ static void vol_target_copy(VolTarget *dst, const VolTarget *src) {
         *dst = *src;
         dst->path = xstrdup(src->path);
         dst->perms = perms_copy(&src->perms);
-        if (src->timestamps) {
-                dst->timestamps = xmalloc(sizeof(VolTimestamps));
-                *dst->timestamps = *src->timestamps;
-        }
         dst->encryption = encryption_copy(src->encryption);
         dst->compat = xstrdup(src->compat);
 }
@@ -321,13 +316,13 @@ static void format_target(XmlWriter *w, const VolTarget *t, PoolType pool_type,
         if (table && t->format >= 0 && (size_t) t->format < string_table_size(table))
                 xml_writer_printf(w, "<format type='%s'/>\n", table[t->format]);
         perms_format(w, &t->perms);
-        if (t->timestamps) {
+        if (t->has_timestamps) {
                 xml_writer_printf(w, "<timestamps>\n");
                 xml_writer_indent(w, 2);
-                format_timestamp(w, "atime", &t->timestamps->atime);
-                format_timestamp(w, "mtime", &t->timestamps->mtime);
-                format_timestamp(w, "ctime", &t->timestamps->ctime);
-                format_timestamp(w, "btime", &t->timestamps->btime);
+                format_timestamp(w, "atime", &t->timestamps.atime);
+                format_timestamp(w, "mtime", &t->timestamps.mtime);
+                format_timestamp(w, "ctime", &t->timestamps.ctime);
+                format_timestamp(w, "btime", &t->timestamps.btime);
                 xml_writer_indent(w, -2);
                 xml_writer_printf(w, "</timestamps>\n");
         }
