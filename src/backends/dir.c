@@ -278,8 +278,11 @@ static void target_set_timestamps(VolTarget *t, const struct stat *st) {
 /* A volume from its entry's facts; takes over path. */
 static VolDef *vol_from_stat(const char *name, char *path, const struct stat *st) {
         VolDef *v = vol_def_new();
+        size_t np = strlen(path), nn = strlen(name);
 
-        v->name = xstrdup(name);
+        /* PATH/NAME: the name is the path's tail, one string for both (VolDef.name_in_path) */
+        v->name_in_path = np > nn && path[np - nn - 1] == '/' && streq(path + np - nn, name);
+        v->name = v->name_in_path ? path + np - nn : xstrdup(name);
         v->key = path; /* libvirt's key: the path, not resolved; one string for both (VolDef) */
         v->type = VOL_FILE;
         v->has_capacity = v->has_allocation = true;

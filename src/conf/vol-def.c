@@ -42,7 +42,8 @@ VolDef *vol_def_new(void) {
 VolDef *vol_def_free(VolDef *def) {
         if (!def)
                 return NULL;
-        free(def->name);
+        if (!def->name_in_path) /* else it goes with the target (see VolDef) */
+                free(def->name);
         if (def->key != def->target.path) /* else it goes with the target (see VolDef) */
                 free(def->key);
         for (size_t i = 0; i < def->n_extents; i++)
@@ -69,13 +70,14 @@ VolDef *vol_def_copy(const VolDef *def) {
         VolDef *c = xmalloc(sizeof(*c));
 
         *c = *def;
-        c->name = xstrdup(def->name);
         c->extents = def->n_extents ? xcalloc(def->n_extents, sizeof(VolExtent)) : NULL;
         for (size_t i = 0; i < def->n_extents; i++) {
                 c->extents[i] = def->extents[i];
                 c->extents[i].path = xstrdup(def->extents[i].path);
         }
         vol_target_copy(&c->target, &def->target);
+        c->name = def->name_in_path ? c->target.path + (def->name - def->target.path)
+                                    : xstrdup(def->name);
         c->key = def->key && def->key == def->target.path ? c->target.path : xstrdup(def->key);
         if (def->backing) {
                 c->backing = xmalloc(sizeof(VolTarget));

@@ -57,7 +57,7 @@ typedef struct VolExtent {
 } VolExtent;
 
 typedef struct VolDef {
-        char *name;
+        char *name; /* see name_in_path */
         /* May be the very pointer target.path is (a refresh's file and partition volumes, whose
          * key is their path: one string instead of two, at 100,000 volumes a pool). Then it is
          * freed with target.path and neither is to be replaced alone. */
@@ -65,6 +65,10 @@ typedef struct VolDef {
         VolType type;
         bool has_capacity;
         bool has_allocation;
+        /* name is the tail of target.path's string rather than a string of its own (a dir
+         * pool's refresh: PATH/NAME), and goes with it. Set by whoever builds the VolDef so;
+         * neither is then to be replaced alone. */
+        bool name_in_path;
         VolExtent *extents; /* from a refresh of a disk or logical pool */
         size_t n_extents;
         uint64_t capacity;

@@ -486,6 +486,10 @@ static void test_refresh_lists_files_with_sizes_key_path_and_permissions(void **
         assert_int_equal(f->def->target.format, VOL_FILE_RAW);
         assert_string_equal(f->def->target.path, data);
         assert_string_equal(f->def->key, data);
+        /* one string for path, key and name (the path's tail): 100,000 volumes a pool */
+        assert_ptr_equal(f->def->key, f->def->target.path);
+        assert_true(f->def->name_in_path);
+        assert_ptr_equal(f->def->name, f->def->target.path + strlen(data) - strlen("data.img"));
         assert_int_equal(f->def->capacity, 10000);
         assert_int_equal(f->def->physical, 10000);
         assert_int_equal(f->def->allocation, (uint64_t) f->st.st_blocks * 512);

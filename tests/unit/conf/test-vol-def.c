@@ -476,6 +476,20 @@ static void test_vol_def_key_may_be_the_target_path_itself(void **state) {
         vol_def_free(def);
         assert_string_equal(copy->key, "/srv/p/a.img");
 
+        /* and a name that is the path's tail likewise */
+        {
+                _cleanup_vol_def_ VolDef *tail = vol_def_new(), *tail_copy = NULL;
+
+                tail->target.path = xstrdup("/srv/p/c.img");
+                tail->key = tail->target.path;
+                tail->name = tail->target.path + strlen("/srv/p/");
+                tail->name_in_path = true;
+                tail_copy = vol_def_copy(tail);
+                assert_true(tail_copy->name_in_path);
+                assert_ptr_equal(tail_copy->name, tail_copy->target.path + strlen("/srv/p/"));
+                assert_string_equal(tail_copy->name, "c.img");
+        }
+
         other->name = xstrdup("b.img");
         other->target.path = xstrdup("/srv/p/b.img");
         other->key = xstrdup("/srv/p/b.img");
