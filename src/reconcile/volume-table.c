@@ -48,8 +48,8 @@ static VolumePath *path_entry(const VolumeTable *t, const Volume *v) {
         if (e && e->volume == v)
                 return e;
         HASH_ITER(hh, t->by_path, e, tmp)
-                if (e->volume == v)
-                        return e;
+        if (e->volume == v)
+                return e;
         return NULL;
 }
 
@@ -99,15 +99,13 @@ static VolumeStat volume_stat_from_stat(const struct stat *st) {
 /* A file whose inode, size, times and owner did not move was not rewritten: no need to
  * compare what was probed (and the access time alone is no change worth an event). */
 static bool same_file(const VolumeStat *a, const VolumeStat *b) {
-        return a->ino == b->ino && a->dev == b->dev && a->size == b->size &&
-               a->mode == b->mode && a->uid == b->uid && a->gid == b->gid &&
-               a->blocks == b->blocks && a->mtime_sec == b->mtime_sec &&
-               a->mtime_nsec == b->mtime_nsec && a->ctime_sec == b->ctime_sec &&
-               a->ctime_nsec == b->ctime_nsec;
+        return a->ino == b->ino && a->dev == b->dev && a->size == b->size && a->mode == b->mode &&
+               a->uid == b->uid && a->gid == b->gid && a->blocks == b->blocks &&
+               a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+               a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
 }
 
-static bool same_volume(const Volume *old, const VolDef *def, const VolumeStat *st,
-                        PoolType type) {
+static bool same_volume(const Volume *old, const VolDef *def, const VolumeStat *st, PoolType type) {
         _cleanup_free_ char *xa = NULL, *xb = NULL;
 
         if (st && old->st.ino != 0 && same_file(&old->st, st))
@@ -124,7 +122,8 @@ VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st
         VolumeChange change;
 
         if (v) {
-                change = same_volume(v, def, st ? &vst : NULL, pool_type) ? VOLUME_UNCHANGED : VOLUME_CHANGED;
+                change = same_volume(v, def, st ? &vst : NULL, pool_type) ? VOLUME_UNCHANGED
+                                                                          : VOLUME_CHANGED;
                 unlink_volume(t, v);
                 vol_def_free(v->def);
         } else {
@@ -158,7 +157,7 @@ void volume_table_clear(VolumeTable *t) {
                 vol_def_free(v->def);
                 free(v);
         }
-        *t = (VolumeTable){ .owner = t->owner };
+        *t = (VolumeTable){.owner = t->owner};
 }
 
 static int cmp_volume_names(const void *a, const void *b) {
@@ -173,7 +172,7 @@ Volume **volume_table_sorted(const VolumeTable *t, size_t *ret_n) {
         Volume *v, *tmp;
 
         HASH_ITER(hh_name, t->by_name, v, tmp)
-                arr[i++] = v;
+        arr[i++] = v;
         qsort(arr, n, sizeof(Volume *), cmp_volume_names);
         *ret_n = n;
         return arr;

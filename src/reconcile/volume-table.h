@@ -24,9 +24,9 @@ typedef struct __attribute__((packed, aligned(4))) VolumeStat {
  * found by path through the key hash, and only the others get a VolumePath entry in by_path. */
 typedef struct Volume {
         VolDef *def;
-        void *owner;    /* the table's owner (the pool) */
-        VolumeStat st;  /* what the file looked like when it was probed */
-        bool seen;      /* marks entries a full refresh found again */
+        void *owner;   /* the table's owner (the pool) */
+        VolumeStat st; /* what the file looked like when it was probed */
+        bool seen;     /* marks entries a full refresh found again */
         UT_hash_handle hh_name, hh_key;
 } Volume;
 

@@ -40,8 +40,7 @@ static int trim_source_new(sd_event *e) {
         _cleanup_(sd_event_source_unrefp) sd_event_source *s = NULL;
         int r;
 
-        r = sd_event_add_time_relative(e, &s, CLOCK_MONOTONIC, TRIM_DELAY_USEC, 0, on_trim,
-                                       NULL);
+        r = sd_event_add_time_relative(e, &s, CLOCK_MONOTONIC, TRIM_DELAY_USEC, 0, on_trim, NULL);
         if (r < 0)
                 return r;
         r = sd_event_source_set_destroy_callback(s, trim_source_destroyed);
