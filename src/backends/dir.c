@@ -263,24 +263,27 @@ static int entry_open(const Scan *s, const char *name, unsigned char d_type, con
         return 1;
 }
 
-static VolTimestamps *timestamps_from_stat(const struct stat *st) {
-        VolTimestamps *t = xmalloc(sizeof(*t));
-
-        t->atime = st->st_atim;
-        t->mtime = st->st_mtim;
-        t->ctime = st->st_ctim;
-        /* libvirt 9.0 reads stat(), which has no birth time on Linux, and prints
-         * <btime>0</btime> whatever the file system knows (docs/differential.md). */
-        t->btime = (struct timespec){.tv_sec = 0, .tv_nsec = 0};
-        return t;
+static void target_set_timestamps(VolTarget *t, const struct stat *st) {
+        t->has_timestamps = true;
+        t->timestamps = (VolTimestamps){
+                .atime = st->st_atim,
+                .mtime = st->st_mtim,
+                .ctime = st->st_ctim,
+                /* libvirt 9.0 reads stat(), which has no birth time on Linux, and prints
+                 * <btime>0</btime> whatever the file system knows (docs/differential.md). */
+                .btime = {.tv_sec = 0, .tv_nsec = 0},
+        };
 }
 
 /* A volume from its entry's facts; takes over path. */
 static VolDef *vol_from_stat(const char *name, char *path, const struct stat *st) {
         VolDef *v = vol_def_new();
+        size_t np = strlen(path), nn = strlen(name);
 
-        v->name = xstrdup(name);
-        v->key = xstrdup(path); /* libvirt's key: the path, not resolved */
+        /* PATH/NAME: the name is the path's tail, one string for both (VolDef.name_in_path) */
+        v->name_in_path = np > nn && path[np - nn - 1] == '/' && streq(path + np - nn, name);
+        v->name = v->name_in_path ? path + np - nn : xstrdup(name);
+        v->key = path; /* libvirt's key: the path, not resolved; one string for both (VolDef) */
         v->type = VOL_FILE;
         v->has_capacity = v->has_allocation = true;
         v->target.path = path;
@@ -288,7 +291,7 @@ static VolDef *vol_from_stat(const char *name, char *path, const struct stat *st
         v->target.perms.mode = st->st_mode & 0777;
         v->target.perms.uid = st->st_uid;
         v->target.perms.gid = st->st_gid;
-        v->target.timestamps = timestamps_from_stat(st);
+        target_set_timestamps(&v->target, st);
         return v;
 }
 
@@ -311,7 +314,7 @@ static void backing_fill_local(VolTarget *b, int format) {
         b->perms.mode = fst.st_mode & 0777;
         b->perms.uid = fst.st_uid;
         b->perms.gid = fst.st_gid;
-        b->timestamps = timestamps_from_stat(&fst);
+        target_set_timestamps(b, &fst);
         if (format >= 0)
                 return;
         size = S_ISREG(fst.st_mode) ? fst.st_size : lseek(fd, 0, SEEK_END);

@@ -603,7 +603,7 @@ static VolDef *vol_from_partition(const PoolDef *def, const Naming *n, struct fd
 
         v->name = partition_name(n, fdisk_partition_get_partno(pa) + 1);
         v->target.path = volume_path(def, n, v->name);
-        v->key = xstrdup(v->target.path);
+        v->key = v->target.path; /* one string for both (VolDef) */
         v->type = VOL_BLOCK;
         v->capacity = v->allocation = size;
         v->has_capacity = v->has_allocation = true;

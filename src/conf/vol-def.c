@@ -27,7 +27,6 @@ const char *vol_feature_to_string(VolFeature f) {
 static void vol_target_done(VolTarget *t) {
         free(t->path);
         perms_done(&t->perms);
-        free(t->timestamps);
         encryption_free(t->encryption);
         free(t->compat);
         *t = (VolTarget){ .perms = PERMS_UNSET };
@@ -43,8 +42,10 @@ VolDef *vol_def_new(void) {
 VolDef *vol_def_free(VolDef *def) {
         if (!def)
                 return NULL;
-        free(def->name);
-        free(def->key);
+        if (!def->name_in_path) /* else it goes with the target (see VolDef) */
+                free(def->name);
+        if (def->key != def->target.path) /* else it goes with the target (see VolDef) */
+                free(def->key);
         for (size_t i = 0; i < def->n_extents; i++)
                 free(def->extents[i].path);
         free(def->extents);
@@ -61,10 +62,6 @@ static void vol_target_copy(VolTarget *dst, const VolTarget *src) {
         *dst = *src;
         dst->path = xstrdup(src->path);
         dst->perms = perms_copy(&src->perms);
-        if (src->timestamps) {
-                dst->timestamps = xmalloc(sizeof(VolTimestamps));
-                *dst->timestamps = *src->timestamps;
-        }
         dst->encryption = encryption_copy(src->encryption);
         dst->compat = xstrdup(src->compat);
 }
@@ -73,14 +70,15 @@ VolDef *vol_def_copy(const VolDef *def) {
         VolDef *c = xmalloc(sizeof(*c));
 
         *c = *def;
-        c->name = xstrdup(def->name);
-        c->key = xstrdup(def->key);
         c->extents = def->n_extents ? xcalloc(def->n_extents, sizeof(VolExtent)) : NULL;
         for (size_t i = 0; i < def->n_extents; i++) {
                 c->extents[i] = def->extents[i];
                 c->extents[i].path = xstrdup(def->extents[i].path);
         }
         vol_target_copy(&c->target, &def->target);
+        c->name = def->name_in_path ? c->target.path + (def->name - def->target.path)
+                                    : xstrdup(def->name);
+        c->key = def->key && def->key == def->target.path ? c->target.path : xstrdup(def->key);
         if (def->backing) {
                 c->backing = xmalloc(sizeof(VolTarget));
                 vol_target_copy(c->backing, def->backing);
@@ -320,13 +318,13 @@ static void format_target(XmlWriter *w, const VolTarget *t, PoolType pool_type,
         if (table && t->format >= 0 && (size_t) t->format < string_table_size(table))
                 xml_writer_printf(w, "<format type='%s'/>\n", table[t->format]);
         perms_format(w, &t->perms);
-        if (t->timestamps) {
+        if (t->has_timestamps) {
                 xml_writer_printf(w, "<timestamps>\n");
                 xml_writer_indent(w, 2);
-                format_timestamp(w, "atime", &t->timestamps->atime);
-                format_timestamp(w, "mtime", &t->timestamps->mtime);
-                format_timestamp(w, "ctime", &t->timestamps->ctime);
-                format_timestamp(w, "btime", &t->timestamps->btime);
+                format_timestamp(w, "atime", &t->timestamps.atime);
+                format_timestamp(w, "mtime", &t->timestamps.mtime);
+                format_timestamp(w, "ctime", &t->timestamps.ctime);
+                format_timestamp(w, "btime", &t->timestamps.btime);
                 xml_writer_indent(w, -2);
                 xml_writer_printf(w, "</timestamps>\n");
         }

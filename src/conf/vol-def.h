@@ -34,18 +34,21 @@ typedef struct VolTimestamps {
         struct timespec atime, mtime, ctime, btime; /* tv_nsec < 0: not known */
 } VolTimestamps;
 
-/* <target> and <backingStore> share this shape. */
+/* <target> and <backingStore> share this shape. Fields are ordered so that no padding is left
+ * between them (a refresh keeps one VolDef per volume, 100,000 in a large pool). */
 typedef struct VolTarget {
         char *path;
-        int format; /* index into the pool type's volume format table */
         Perms perms;
-        VolTimestamps *timestamps; /* from a refresh only */
         Encryption *encryption;
         char *compat;
         uint64_t cluster_size; /* 0: not given */
-        bool has_features;     /* <features> present, even if empty */
+        int format;            /* index into the pool type's volume format table */
         unsigned features;     /* 1 << VolFeature */
+        bool has_features;     /* <features> present, even if empty */
         bool nocow;
+        bool has_timestamps; /* timestamps: from a refresh only */
+        /* In place rather than allocated: 56 bytes more in a VolDef, 80 less in all. */
+        VolTimestamps timestamps;
 } VolTarget;
 
 typedef struct VolExtent {
@@ -54,19 +57,26 @@ typedef struct VolExtent {
 } VolExtent;
 
 typedef struct VolDef {
-        char *name;
+        char *name; /* see name_in_path */
+        /* May be the very pointer target.path is (a refresh's file and partition volumes, whose
+         * key is their path: one string instead of two, at 100,000 volumes a pool). Then it is
+         * freed with target.path and neither is to be replaced alone. */
         char *key;
         VolType type;
+        bool has_capacity;
+        bool has_allocation;
+        /* name is the tail of target.path's string rather than a string of its own (a dir
+         * pool's refresh: PATH/NAME), and goes with it. Set by whoever builds the VolDef so;
+         * neither is then to be replaced alone. */
+        bool name_in_path;
         VolExtent *extents; /* from a refresh of a disk or logical pool */
         size_t n_extents;
         uint64_t capacity;
-        bool has_capacity;
         uint64_t allocation;
-        bool has_allocation;
         uint64_t physical; /* printed when non-zero */
         VolTarget target;
         VolTarget *backing;
-} VolDef;
+} VolDef; /* no padding between fields: see VolTarget */
 
 typedef enum VolParseFlags {
         /* Capacity may be left out when a backing store gives it (vol-create on backends that

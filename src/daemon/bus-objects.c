@@ -2,6 +2,7 @@
 /* The control API's objects: docs/dbus-api.md is their contract. */
 #include "daemon/daemon.h"
 #include "shared/log.h"
+#include "shared/memory-trim.h"
 #include "shared/uuid-util.h"
 #include "shared/xml-writer.h"
 
@@ -549,6 +550,10 @@ static int method_pool_list_volumes(sd_bus_message *m, void *userdata, sd_bus_er
         if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
         sd_bus_message_unref(reply);
+        /* A reply of 100,000 volumes is ~13 MiB of heap, freed once it is written. */
+        if (n >= MEMORY_TRIM_MIN_ITEMS)
+                memory_trim_soon(sd_bus_get_event(sd_bus_message_get_bus(m)),
+                                 sd_bus_message_get_bus(m));
         return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include "reconcile/reconciler-internal.h"
 #include "shared/log.h"
+#include "shared/memory-trim.h"
 
 /* Everything a job needs, copied off the pool so the thread shares nothing with the loop. */
 typedef struct JobCtx {
@@ -243,11 +244,20 @@ static void reply(PoolOp *op, int r, const Error *err) {
         }
 }
 
+/* After n volumes were freed or replaced: return the freed heap to the kernel once this
+ * dispatch is over (the refresh result goes with the job), else RSS stays at the peak. */
+static void pool_trim_memory(Pool *p, size_t n) {
+        if (n >= MEMORY_TRIM_MIN_ITEMS)
+                memory_trim_soon(p->rec->event, NULL);
+}
+
 /* Installs a full refresh's volumes in place, with an event for each difference. */
 static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
         PoolType type = p->live_def->type;
+        size_t before = volume_table_size(&p->vols);
         Volume *v, *tmp;
 
+        pool_trim_memory(p, res->n_vols > before ? res->n_vols : before);
         HASH_ITER(hh_name, p->vols.by_name, v, tmp)
                 v->seen = false;
         for (size_t i = 0; i < res->n_vols; i++) {
@@ -337,6 +347,7 @@ static void pool_became_active(Pool *p, const PoolDef *def, RefreshResult *res) 
         r = runtime_write_state(p->rec->rt, p->live_def);
         if (r < 0)
                 log_warning_errno(r, "Pool %s: cannot record its runtime state: %m", p->name);
+        pool_trim_memory(p, volume_table_size(&p->vols));
         volume_table_clear(&p->vols);
         apply_full_refresh(p, res, true);
         p->failures = 0;
@@ -350,6 +361,7 @@ static void pool_became_active(Pool *p, const PoolDef *def, RefreshResult *res) 
 
 static void pool_became_inactive(Pool *p) {
         watch_dir(p, false);
+        pool_trim_memory(p, volume_table_size(&p->vols));
         volume_table_clear(&p->vols);
         p->sizes = (PoolSizes){};
         p->has_target_st = false;

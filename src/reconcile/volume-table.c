@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <assert.h>
+
 #include "reconcile/volume-table.h"
 
 size_t volume_table_size(const VolumeTable *t) {
@@ -19,19 +21,49 @@ Volume *volume_table_get_key(const VolumeTable *t, const char *key) {
         return v;
 }
 
-Volume *volume_table_get_path(const VolumeTable *t, const char *path) {
-        Volume *v = NULL;
+/* Whether the volume's path is found through the key hash (see Volume). */
+static bool path_is_key(const VolDef *d) {
+        return d->target.path && d->key && streq(d->target.path, d->key);
+}
 
-        HASH_FIND(hh_path, t->by_path, path, strlen(path), v);
-        return v;
+Volume *volume_table_get_path(const VolumeTable *t, const char *path) {
+        VolumePath *e = NULL;
+        Volume *v;
+
+        HASH_FIND(hh, t->by_path, path, strlen(path), e);
+        if (e)
+                return e->volume;
+        v = volume_table_get_key(t, path);
+        return v && path_is_key(v->def) ? v : NULL;
+}
+
+/* The by_path entry of v, which has one. Paths are unique in a pool in practice; should two
+ * volumes share one, the entry is searched for among all (by_path holds only volumes whose
+ * path is not their key: none in a dir pool). */
+static VolumePath *path_entry(const VolumeTable *t, const Volume *v) {
+        const char *path = v->def->target.path;
+        VolumePath *e = NULL, *tmp;
+
+        HASH_FIND(hh, t->by_path, path, strlen(path), e);
+        if (e && e->volume == v)
+                return e;
+        HASH_ITER(hh, t->by_path, e, tmp)
+        if (e->volume == v)
+                return e;
+        return NULL;
 }
 
 static void unlink_volume(VolumeTable *t, Volume *v) {
         HASH_DELETE(hh_name, t->by_name, v);
         if (v->def->key)
                 HASH_DELETE(hh_key, t->by_key, v);
-        if (v->def->target.path)
-                HASH_DELETE(hh_path, t->by_path, v);
+        if (v->def->target.path && !path_is_key(v->def)) {
+                VolumePath *e = path_entry(t, v);
+
+                assert(e);
+                HASH_DELETE(hh, t->by_path, e);
+                free(e);
+        }
 }
 
 static void link_volume(VolumeTable *t, Volume *v) {
@@ -40,28 +72,43 @@ static void link_volume(VolumeTable *t, Volume *v) {
         HASH_ADD_KEYPTR(hh_name, t->by_name, d->name, strlen(d->name), v);
         if (d->key)
                 HASH_ADD_KEYPTR(hh_key, t->by_key, d->key, strlen(d->key), v);
-        if (d->target.path)
-                HASH_ADD_KEYPTR(hh_path, t->by_path, d->target.path, strlen(d->target.path), v);
+        if (d->target.path && !path_is_key(d)) {
+                VolumePath *e = xmalloc(sizeof(*e));
+
+                e->volume = v;
+                HASH_ADD_KEYPTR(hh, t->by_path, d->target.path, strlen(d->target.path), e);
+        }
 }
 
-static bool same_timespec(const struct timespec *a, const struct timespec *b) {
-        return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+static VolumeStat volume_stat_from_stat(const struct stat *st) {
+        return (VolumeStat){
+                .ino = st->st_ino,
+                .dev = st->st_dev,
+                .size = (uint64_t) st->st_size,
+                .blocks = (uint64_t) st->st_blocks,
+                .mtime_sec = st->st_mtim.tv_sec,
+                .ctime_sec = st->st_ctim.tv_sec,
+                .mtime_nsec = (int32_t) st->st_mtim.tv_nsec,
+                .ctime_nsec = (int32_t) st->st_ctim.tv_nsec,
+                .mode = st->st_mode,
+                .uid = st->st_uid,
+                .gid = st->st_gid,
+        };
 }
 
 /* A file whose inode, size, times and owner did not move was not rewritten: no need to
  * compare what was probed (and the access time alone is no change worth an event). */
-static bool same_file(const struct stat *a, const struct stat *b) {
-        return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
-               a->st_mode == b->st_mode && a->st_uid == b->st_uid && a->st_gid == b->st_gid &&
-               a->st_blocks == b->st_blocks && same_timespec(&a->st_mtim, &b->st_mtim) &&
-               same_timespec(&a->st_ctim, &b->st_ctim);
+static bool same_file(const VolumeStat *a, const VolumeStat *b) {
+        return a->ino == b->ino && a->dev == b->dev && a->size == b->size && a->mode == b->mode &&
+               a->uid == b->uid && a->gid == b->gid && a->blocks == b->blocks &&
+               a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+               a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
 }
 
-static bool same_volume(const Volume *old, const VolDef *def, const struct stat *st,
-                        PoolType type) {
+static bool same_volume(const Volume *old, const VolDef *def, const VolumeStat *st, PoolType type) {
         _cleanup_free_ char *xa = NULL, *xb = NULL;
 
-        if (st && old->st.st_ino != 0 && same_file(&old->st, st))
+        if (st && old->st.ino != 0 && same_file(&old->st, st))
                 return true;
         xa = vol_def_format(old->def, type);
         xb = vol_def_format(def, type);
@@ -71,10 +118,12 @@ static bool same_volume(const Volume *old, const VolDef *def, const struct stat 
 VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st,
                               PoolType pool_type) {
         Volume *v = volume_table_get(t, def->name);
+        VolumeStat vst = st ? volume_stat_from_stat(st) : (VolumeStat){};
         VolumeChange change;
 
         if (v) {
-                change = same_volume(v, def, st, pool_type) ? VOLUME_UNCHANGED : VOLUME_CHANGED;
+                change = same_volume(v, def, st ? &vst : NULL, pool_type) ? VOLUME_UNCHANGED
+                                                                          : VOLUME_CHANGED;
                 unlink_volume(t, v);
                 vol_def_free(v->def);
         } else {
@@ -84,7 +133,7 @@ VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st
         v->def = def;
         v->owner = t->owner;
         if (st)
-                v->st = *st;
+                v->st = vst;
         link_volume(t, v);
         return change;
 }
@@ -108,7 +157,7 @@ void volume_table_clear(VolumeTable *t) {
                 vol_def_free(v->def);
                 free(v);
         }
-        *t = (VolumeTable){ .owner = t->owner };
+        *t = (VolumeTable){.owner = t->owner};
 }
 
 static int cmp_volume_names(const void *a, const void *b) {
@@ -123,7 +172,7 @@ Volume **volume_table_sorted(const VolumeTable *t, size_t *ret_n) {
         Volume *v, *tmp;
 
         HASH_ITER(hh_name, t->by_name, v, tmp)
-                arr[i++] = v;
+        arr[i++] = v;
         qsort(arr, n, sizeof(Volume *), cmp_volume_names);
         *ret_n = n;
         return arr;

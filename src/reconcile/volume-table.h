@@ -1,23 +1,44 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdint.h>
 #include <sys/stat.h>
 #include <uthash.h>
 
 #include "conf/vol-def.h"
 
-/* The volumes of a running pool, hashed by name, key and path (uthash: one entry, three
- * handles), so lookups stay O(1) at 100,000 volumes. */
+/* What same_file() compares of a volume's struct stat, and nothing else: a whole struct stat
+ * is 144 bytes, this is 68, and a pool may hold 100,000 volumes (docs/PERFORMANCE.md, 3).
+ * Nanoseconds are within [0, 1e9) and fit 32 bits. ino == 0: not known (put without a stat).
+ * 4-byte aligned, so that Volume's flag shares its last 8 bytes: at 200 bytes a Volume is a
+ * 208-byte malloc chunk, at 208 a 224-byte one (x86-64 glibc). */
+typedef struct __attribute__((packed, aligned(4))) VolumeStat {
+        uint64_t ino, dev, size, blocks;
+        int64_t mtime_sec, ctime_sec;
+        int32_t mtime_nsec, ctime_nsec;
+        uint32_t mode, uid, gid;
+} VolumeStat;
+
+/* The volumes of a running pool, hashed by name, key and path, so lookups stay O(1) at 100,000
+ * volumes. One entry, two handles: a volume whose path equals its key (every file volume) is
+ * found by path through the key hash, and only the others get a VolumePath entry in by_path. */
 typedef struct Volume {
         VolDef *def;
-        struct stat st; /* what the file looked like when it was probed */
-        bool seen;      /* marks entries a full refresh found again */
-        void *owner;    /* the table's owner (the pool) */
-        UT_hash_handle hh_name, hh_key, hh_path;
+        void *owner;   /* the table's owner (the pool) */
+        VolumeStat st; /* what the file looked like when it was probed */
+        bool seen;     /* marks entries a full refresh found again */
+        UT_hash_handle hh_name, hh_key;
 } Volume;
 
+/* The by_path entry of a volume whose path is not its key. */
+typedef struct VolumePath {
+        Volume *volume;
+        UT_hash_handle hh;
+} VolumePath;
+
 typedef struct VolumeTable {
-        Volume *by_name, *by_key, *by_path;
+        Volume *by_name, *by_key;
+        VolumePath *by_path;
         void *owner; /* given to every volume: lets a volume find its pool */
 } VolumeTable;
 

@@ -486,6 +486,10 @@ static void test_refresh_lists_files_with_sizes_key_path_and_permissions(void **
         assert_int_equal(f->def->target.format, VOL_FILE_RAW);
         assert_string_equal(f->def->target.path, data);
         assert_string_equal(f->def->key, data);
+        /* one string for path, key and name (the path's tail): 100,000 volumes a pool */
+        assert_ptr_equal(f->def->key, f->def->target.path);
+        assert_true(f->def->name_in_path);
+        assert_ptr_equal(f->def->name, f->def->target.path + strlen(data) - strlen("data.img"));
         assert_int_equal(f->def->capacity, 10000);
         assert_int_equal(f->def->physical, 10000);
         assert_int_equal(f->def->allocation, (uint64_t) f->st.st_blocks * 512);
@@ -639,18 +643,18 @@ static void test_refresh_reports_permissions_and_timestamps_of_a_backing_file(vo
         assert_int_equal(b->perms.mode, 0640);
         assert_int_equal(b->perms.uid, getuid());
         assert_int_equal(b->perms.gid, getgid());
-        assert_non_null(b->timestamps);
-        assert_int_equal(b->timestamps->atime.tv_sec, 1000000000);
-        assert_int_equal(b->timestamps->atime.tv_nsec, 123456789);
-        assert_int_equal(b->timestamps->mtime.tv_sec, 1100000000);
-        assert_int_equal(b->timestamps->mtime.tv_nsec, 987654321);
-        assert_int_equal(b->timestamps->btime.tv_sec, 0);
-        assert_int_equal(b->timestamps->btime.tv_nsec, 0);
+        assert_true(b->has_timestamps);
+        assert_int_equal(b->timestamps.atime.tv_sec, 1000000000);
+        assert_int_equal(b->timestamps.atime.tv_nsec, 123456789);
+        assert_int_equal(b->timestamps.mtime.tv_sec, 1100000000);
+        assert_int_equal(b->timestamps.mtime.tv_nsec, 987654321);
+        assert_int_equal(b->timestamps.btime.tv_sec, 0);
+        assert_int_equal(b->timestamps.btime.tv_nsec, 0);
 
         b = find(&r, "orphan.qcow2")->def->backing;
         assert_non_null(b);
         assert_int_equal(b->perms.mode, (mode_t) -1);
-        assert_null(b->timestamps);
+        assert_false(b->has_timestamps);
 }
 
 /* libvirt reports a file with a LUKS header as raw with <encryption format='luks'> (LUKS is
@@ -778,8 +782,8 @@ static void test_refresh_reports_nanosecond_timestamps_and_leaves_atime_alone(vo
         test_write_file(pool_path, "t.img", "some bytes");
         assert_int_equal(utimensat(AT_FDCWD, file, times, 0), 0);
         refresh_ok(&r);
-        t = r.vols[0].def->target.timestamps;
-        assert_non_null(t);
+        assert_true(r.vols[0].def->target.has_timestamps);
+        t = &r.vols[0].def->target.timestamps;
         assert_int_equal(t->atime.tv_sec, 1000000000);
         assert_int_equal(t->atime.tv_nsec, 123456789);
         assert_int_equal(t->mtime.tv_sec, 1100000000);

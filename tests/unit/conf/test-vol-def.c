@@ -230,11 +230,11 @@ static void test_vol_refreshed_extents_timestamps_and_physical_are_printed(void 
         def->target.perms.mode = 0660;
         def->target.perms.uid = 0;
         def->target.perms.gid = 6;
-        def->target.timestamps = xcalloc(1, sizeof(VolTimestamps));
-        def->target.timestamps->atime = (struct timespec){ 1700000000, 42 };
-        def->target.timestamps->mtime = (struct timespec){ 1700000001, 0 };
-        def->target.timestamps->ctime = (struct timespec){ 1700000002, 500000000 };
-        def->target.timestamps->btime = (struct timespec){ 0, -1 }; /* not known */
+        def->target.has_timestamps = true;
+        def->target.timestamps.atime = (struct timespec){ 1700000000, 42 };
+        def->target.timestamps.mtime = (struct timespec){ 1700000001, 0 };
+        def->target.timestamps.ctime = (struct timespec){ 1700000002, 500000000 };
+        def->target.timestamps.btime = (struct timespec){ 0, -1 }; /* not known */
 
         xml = vol_def_format(def, POOL_LOGICAL);
         assert_same_text("refreshed logical volume",
@@ -288,11 +288,11 @@ static void test_vol_refreshed_qcow2_file_prints_target_in_libvirt_order(void **
         def->target.perms.uid = 107;
         def->target.perms.gid = 107;
         def->target.perms.label = xstrdup("system_u:object_r:virt_image_t:s0");
-        def->target.timestamps = xcalloc(1, sizeof(VolTimestamps));
-        def->target.timestamps->atime = (struct timespec){ 1712345678, 999999999 };
-        def->target.timestamps->mtime = (struct timespec){ 1712345600, 1 };
-        def->target.timestamps->ctime = (struct timespec){ 1712345600, 1 };
-        def->target.timestamps->btime = (struct timespec){ 0, 0 };
+        def->target.has_timestamps = true;
+        def->target.timestamps.atime = (struct timespec){ 1712345678, 999999999 };
+        def->target.timestamps.mtime = (struct timespec){ 1712345600, 1 };
+        def->target.timestamps.ctime = (struct timespec){ 1712345600, 1 };
+        def->target.timestamps.btime = (struct timespec){ 0, 0 };
         def->target.compat = xstrdup("1.1");
         def->target.cluster_size = 65536;
         def->target.has_features = true;
@@ -379,9 +379,9 @@ static VolDef *refreshed_volume_with_everything(void) {
         def->target.path = xstrdup("/srv/p/new\nline.qcow2");
         def->target.format = VOL_FILE_QCOW2;
         def->target.perms = (Perms){ 0600, 107, 108, xstrdup("system_u:object_r:virt_image_t:s0") };
-        def->target.timestamps = xcalloc(1, sizeof(VolTimestamps));
-        def->target.timestamps->atime = (struct timespec){ 1712345678, 999999999 };
-        def->target.timestamps->btime = (struct timespec){ 0, 0 };
+        def->target.has_timestamps = true;
+        def->target.timestamps.atime = (struct timespec){ 1712345678, 999999999 };
+        def->target.timestamps.btime = (struct timespec){ 0, 0 };
         e->format = ENCRYPTION_LUKS;
         e->n_secrets = 1;
         e->secrets = xcalloc(1, sizeof(SecretRef));
@@ -402,8 +402,8 @@ static VolDef *refreshed_volume_with_everything(void) {
         def->backing->path = xstrdup("/srv/p/base.raw");
         def->backing->format = VOL_FILE_RAW;
         def->backing->perms = (Perms){ 0644, 0, 0, NULL };
-        def->backing->timestamps = xcalloc(1, sizeof(VolTimestamps));
-        def->backing->timestamps->mtime = (struct timespec){ 1600000000, 5 };
+        def->backing->has_timestamps = true;
+        def->backing->timestamps.mtime = (struct timespec){ 1600000000, 5 };
         return def;
 }
 
@@ -415,7 +415,6 @@ static void test_vol_def_copy_is_deep_and_carries_what_xml_does_not(void **state
         /* Nothing shared: the original goes, the copy stays whole (ASan checks the rest). */
         assert_ptr_not_equal(copy->name, def->name);
         assert_ptr_not_equal(copy->extents, def->extents);
-        assert_ptr_not_equal(copy->target.timestamps, def->target.timestamps);
         assert_ptr_not_equal(copy->target.encryption, def->target.encryption);
         assert_ptr_not_equal(copy->target.encryption->secrets, def->target.encryption->secrets);
         assert_ptr_not_equal(copy->backing, def->backing);
@@ -430,7 +429,7 @@ static void test_vol_def_copy_is_deep_and_carries_what_xml_does_not(void **state
         assert_int_equal(copy->type, VOL_FILE);
         assert_string_equal(copy->target.perms.label, "system_u:object_r:virt_image_t:s0");
         assert_string_equal(copy->target.encryption->secrets[0].usage, "vol1");
-        assert_int_equal(copy->backing->timestamps->mtime.tv_nsec, 5);
+        assert_int_equal(copy->backing->timestamps.mtime.tv_nsec, 5);
 }
 
 static void test_vol_def_copy_of_each_fixture_formats_as_the_original(void **state) {
@@ -456,13 +455,52 @@ static void test_vol_def_copy_of_a_bare_volume(void **state) {
         assert_null(copy->key);
         assert_null(copy->extents);
         assert_null(copy->backing);
-        assert_null(copy->target.timestamps);
+        assert_false(copy->target.has_timestamps);
         assert_null(copy->target.encryption);
         assert_int_equal(copy->target.perms.mode, (mode_t) -1);
 }
 
+/* A refresh's file volume keeps one string for key and path (the same pointer): it is freed
+ * once, and a copy shares its own the same way; a key that only equals the path is copied. */
+static void test_vol_def_key_may_be_the_target_path_itself(void **state) {
+        VolDef *def = vol_def_new();
+        _cleanup_vol_def_ VolDef *copy = NULL, *other = vol_def_new();
+        _cleanup_vol_def_ VolDef *other_copy = NULL;
+
+        def->name = xstrdup("a.img");
+        def->target.path = xstrdup("/srv/p/a.img");
+        def->key = def->target.path;
+        copy = vol_def_copy(def);
+        assert_ptr_equal(copy->key, copy->target.path);
+        assert_ptr_not_equal(copy->target.path, def->target.path);
+        vol_def_free(def);
+        assert_string_equal(copy->key, "/srv/p/a.img");
+
+        /* and a name that is the path's tail likewise */
+        {
+                _cleanup_vol_def_ VolDef *tail = vol_def_new(), *tail_copy = NULL;
+
+                tail->target.path = xstrdup("/srv/p/c.img");
+                tail->key = tail->target.path;
+                tail->name = tail->target.path + strlen("/srv/p/");
+                tail->name_in_path = true;
+                tail_copy = vol_def_copy(tail);
+                assert_true(tail_copy->name_in_path);
+                assert_ptr_equal(tail_copy->name, tail_copy->target.path + strlen("/srv/p/"));
+                assert_string_equal(tail_copy->name, "c.img");
+        }
+
+        other->name = xstrdup("b.img");
+        other->target.path = xstrdup("/srv/p/b.img");
+        other->key = xstrdup("/srv/p/b.img");
+        other_copy = vol_def_copy(other);
+        assert_ptr_not_equal(other_copy->key, other_copy->target.path);
+        assert_string_equal(other_copy->key, "/srv/p/b.img");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_vol_def_key_may_be_the_target_path_itself),
                 cmocka_unit_test(test_vol_without_capacity_is_accepted_only_with_a_backing_store),
                 cmocka_unit_test(test_vol_allocation_defaults_to_capacity),
                 cmocka_unit_test(test_vol_in_rbd_pool_has_raw_format),

@@ -54,6 +54,74 @@ static void test_an_unchanged_file_is_unchanged_without_comparing_xml(void **sta
         volume_table_clear(&t);
 }
 
+/* A volume whose key is not its path (a logical or SCSI volume) is found by both, and by
+ * neither once it is replaced by one with other ones or removed. */
+static void test_a_volume_whose_key_is_not_its_path_is_found_by_both(void **state) {
+        VolumeTable t = {};
+        VolDef *d = vol("lv", 1);
+
+        free(d->key);
+        d->key = xstrdup("uuid-1");
+        volume_table_put(&t, d, NULL, POOL_LOGICAL);
+        volume_table_put(&t, vol("f", 2), NULL, POOL_LOGICAL);
+        assert_string_equal(volume_table_get_key(&t, "uuid-1")->def->name, "lv");
+        assert_string_equal(volume_table_get_path(&t, "/p/lv")->def->name, "lv");
+        assert_null(volume_table_get_key(&t, "/p/lv"));
+        assert_null(volume_table_get_path(&t, "uuid-1"));
+        assert_string_equal(volume_table_get_path(&t, "/p/f")->def->name, "f");
+
+        d = vol("lv", 1);
+        free(d->target.path);
+        d->target.path = xstrdup("/q/lv");
+        free(d->key);
+        d->key = xstrdup("uuid-2");
+        volume_table_put(&t, d, NULL, POOL_LOGICAL);
+        assert_null(volume_table_get_path(&t, "/p/lv"));
+        assert_null(volume_table_get_key(&t, "uuid-1"));
+        assert_string_equal(volume_table_get_path(&t, "/q/lv")->def->name, "lv");
+
+        assert_true(volume_table_remove(&t, "lv"));
+        assert_null(volume_table_get_path(&t, "/q/lv"));
+        assert_null(volume_table_get_key(&t, "uuid-2"));
+        assert_int_equal(volume_table_size(&t), 1);
+        volume_table_clear(&t);
+}
+
+/* Every stat field same_file() compares counts; the access time does not. */
+static void test_each_compared_stat_field_makes_a_change(void **state) {
+        const struct stat base = { .st_ino = 7, .st_dev = 3, .st_size = 10, .st_mode = 0100644,
+                                   .st_uid = 1, .st_gid = 2, .st_blocks = 8,
+                                   .st_mtim = { 100, 5 }, .st_ctim = { 200, 6 } };
+        struct stat st = base;
+        struct stat changed[] = { base, base, base, base, base, base, base, base, base, base, base };
+        VolumeTable t = {};
+
+        changed[0].st_ino = 8;
+        changed[1].st_dev = 4;
+        changed[2].st_size = 11;
+        changed[3].st_mode = 0100600;
+        changed[4].st_uid = 5;
+        changed[5].st_gid = 6;
+        changed[6].st_blocks = 16;
+        changed[7].st_mtim.tv_sec = 101;
+        changed[8].st_mtim.tv_nsec = 999999999;
+        changed[9].st_ctim.tv_sec = 201;
+        changed[10].st_ctim.tv_nsec = 0;
+        volume_table_put(&t, vol("a", 1), &base, POOL_DIR);
+        st.st_atim = (struct timespec){ 300, 1 };
+        assert_int_equal(volume_table_put(&t, vol("a", 2), &st, POOL_DIR), VOLUME_UNCHANGED);
+        for (size_t i = 0; i < ELEMENTSOF(changed); i++) {
+                volume_table_put(&t, vol("a", 1), &base, POOL_DIR);
+                assert_int_equal(volume_table_put(&t, vol("a", 2), &changed[i], POOL_DIR),
+                                 VOLUME_CHANGED);
+        }
+        /* a put without a stat keeps the one known */
+        volume_table_put(&t, vol("a", 1), &base, POOL_DIR);
+        volume_table_put(&t, vol("a", 1), NULL, POOL_DIR);
+        assert_int_equal(volume_table_put(&t, vol("a", 3), &base, POOL_DIR), VOLUME_UNCHANGED);
+        volume_table_clear(&t);
+}
+
 static void test_remove_and_sorted_listing(void **state) {
         VolumeTable t = {};
         const char *names[] = { "m", "b", "z", "a", "k" };
@@ -103,6 +171,8 @@ int main(void) {
                 cmocka_unit_test(test_volumes_are_found_by_name_key_and_path),
                 cmocka_unit_test(test_put_says_whether_a_volume_changed),
                 cmocka_unit_test(test_an_unchanged_file_is_unchanged_without_comparing_xml),
+                cmocka_unit_test(test_a_volume_whose_key_is_not_its_path_is_found_by_both),
+                cmocka_unit_test(test_each_compared_stat_field_makes_a_change),
                 cmocka_unit_test(test_remove_and_sorted_listing),
                 cmocka_unit_test(test_owner_survives_clear),
                 cmocka_unit_test(test_many_volumes),
