@@ -10,11 +10,14 @@ Clocks, all CLOCK_MONOTONIC:
   - the udev event: the time `udevadm monitor --udev` prints for the device's change (attach)
     or remove event, i.e. when udevd broadcast it to listeners, poold among them;
   - running / stopped: when `poolctl event --loop` prints the pool's Started / Stopped line;
-  - the bare calls: mount(2) with the pool's options and umount2(MNT_DETACH) of the same device
-    on another directory, timed around the system call alone, poold not running.
+  - the bare calls: mount(2) with the pool's options and umount2(MNT_DETACH) of a twin image
+    (same size, same mkfs) on another directory, timed around the system call alone, in the
+    same cycle as poold's, so that both see the same load; the twin's loop device is
+    "losetup -d"-ed before its umount, as in a pull, so that both umounts also tear the loop
+    device down.
 poold runs with --device-debounce 0 so the stop time holds no deliberate wait (the default
-window is 2 s). Prints p50 and p99 of each, and poold's own share: event→running minus the
-bare mount, event→stopped minus the bare umount.
+window is 2 s). Prints p50 and p99 of each, and of poold's own share per cycle: event→running
+minus that cycle's bare mount, event→stopped minus its bare umount.
 """
 import ctypes
 import os
@@ -28,7 +31,7 @@ import time
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(top, "tests", "integration"))
 from conftest import Daemon  # noqa: E402
-from hotplug import Image, Udevd, fs_pool_xml, mounts_at, settle  # noqa: E402
+from hotplug import Image, Udevd, fs_pool_xml, mounts_at, run, settle  # noqa: E402
 
 os.environ.setdefault("POOLD", os.path.join(top, "build", "src", "daemon", "poold"))
 os.environ.setdefault("POOLCTL", os.path.join(top, "build", "src", "cli", "poolctl"))
@@ -101,6 +104,8 @@ def main():
     root = tempfile.mkdtemp(prefix="poold-bench-hotplug-")
     img = Image(os.path.join(root, "usb.img"), 256)
     fs_uuid = img.mkfs_ext4()
+    bare = Image(os.path.join(root, "bare.img"), 256)
+    bare.mkfs_ext4()
     bare_target = os.path.join(root, "bare")
     target = os.path.join(root, "mnt")
     os.makedirs(bare_target)
@@ -110,24 +115,6 @@ def main():
     daemon = None
     monitor = events = None
     try:
-        # The bare calls, poold not running.
-        for _ in range(cycles):
-            dev = img.attach().encode()
-            t0 = time.monotonic()
-            r = libc.mount(dev, bare_target.encode(), b"ext4", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                           None)
-            t1 = time.monotonic()
-            if r:
-                raise OSError(ctypes.get_errno(), "mount")
-            t2 = time.monotonic()
-            libc.umount2(bare_target.encode(), MNT_DETACH)
-            t3 = time.monotonic()
-            bare_mount.append(t1 - t0)
-            bare_umount.append(t3 - t2)
-            img.detach()
-            while img.backing_file():
-                time.sleep(0.01)
-
         daemon = Daemon(os.path.join(root, "poold"))
         # The runtime directory on a tmpfs, as /run is on a host (poold fsyncs its state
         # files there: on this test box's disk-backed /tmp that alone costs milliseconds).
@@ -140,6 +127,27 @@ def main():
                         "--loop", "--event", "lifecycle"], env=daemon.env())
         time.sleep(0.5)  # both subscribed
         for _ in range(cycles):
+            # The bare calls, on a twin image (poold does not know it), in the same cycle so
+            # that both see the same load.
+            dev = bare.attach().encode()
+            t0 = time.monotonic()
+            r = libc.mount(dev, bare_target.encode(), b"ext4", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                           None)
+            t1 = time.monotonic()
+            if r:
+                raise OSError(ctypes.get_errno(), "mount")
+            # As in a pull: the loop device is marked to clear itself once unused, so the
+            # umount, dropping the last user, also tears the device down, as it does for poold.
+            run("losetup", "-d", bare.dev)
+            t2 = time.monotonic()
+            libc.umount2(bare_target.encode(), MNT_DETACH)
+            t3 = time.monotonic()
+            bare_mount.append(t1 - t0)
+            bare_umount.append(t3 - t2)
+            while bare.backing_file():
+                time.sleep(0.01)
+            settle()
+
             m0, e0 = len(monitor.lines), len(events.lines)
             img.attach()
             syspath = "/devices/virtual/block/" + img.sysname
@@ -164,6 +172,7 @@ def main():
         for fields in mounts_at(target) + mounts_at(bare_target):
             subprocess.run(["umount", "-l", fields[4]], check=False)
         img.cleanup()
+        bare.cleanup()
         udevd.stop()
         subprocess.run(["rm", "-rf", root], check=False)
         if daemon:
@@ -178,12 +187,14 @@ def main():
             ("bare umount2(MNT_DETACH)", bare_umount)]
     for name, xs in rows:
         print(f"{name:38} {ms(pct(xs, 50))} {ms(pct(xs, 99))}")
-    print(f"{'poold overhead over the bare mount':38} {ms(pct(to_running, 50) - pct(bare_mount, 50))}"
-          f" {ms(pct(to_running, 99) - pct(bare_mount, 99))}")
-    print(f"{'poold overhead over the bare umount':38} "
-          f"{ms(pct(to_stopped, 50) - pct(bare_umount, 50))}"
-          f" {ms(pct(to_stopped, 99) - pct(bare_umount, 99))}")
-
+    over_mount = [a - b for a, b in zip(to_running, bare_mount)]
+    over_umount = [a - b for a, b in zip(to_stopped, bare_umount)]
+    print(f"{'poold overhead over the bare mount':38} {ms(pct(over_mount, 50))}"
+          f" {ms(pct(over_mount, 99))}   (per cycle: event->running minus bare mount)")
+    print(f"{'poold overhead over the bare umount':38} {ms(pct(over_umount, 50))}"
+          f" {ms(pct(over_umount, 99))}   (per cycle)")
+    with open("/proc/loadavg") as f:
+        print(f"load average at the end: {f.read().split()[0]}")
 
 if __name__ == "__main__":
     main()
