@@ -15,6 +15,7 @@
  *   pool-start asks.
  * - The partitions of a disk pool's disk coming and going refresh its volume list. */
 #include <inttypes.h>
+#include <time.h>
 
 #include "reconcile/reconciler-internal.h"
 #include "shared/log.h"
@@ -37,6 +38,13 @@ void pool_devices_done(Pool *p) {
         p->lost_timer = sd_event_source_disable_unref(p->lost_timer);
         free(p->dev_syspath);
         p->dev_syspath = NULL;
+}
+
+static uint64_t now_monotonic(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }
 
 static bool names_intersect(char *const *wanted, char *const *names) {
@@ -68,8 +76,10 @@ static void pool_device_gone(Pool *p, const PoolDeps *deps) {
         uint64_t window = p->rec->cfg.device_debounce_usec;
 
         p->device_state = 0;
+        p->device_up_usec = 0;
         if (!pool_is_active(p) || p->lost_timer || p->needs_release)
                 return; /* a start in flight sees it when it ends (pool_devices_started) */
+        p->device_down_usec = now_monotonic();
         log_pool_warning(p->name, "Pool %s: device %s went away", p->name,
                          pool_device_name(deps));
         if (window == 0) {
@@ -98,6 +108,7 @@ static void pool_device_present(Pool *p, const char *syspath) {
                 /* Back within the window: the pool keeps running if its storage is fine (a
                  * re-plugged disk may be a new device under a stale mount). */
                 p->lost_timer = sd_event_source_disable_unref(p->lost_timer);
+                p->device_down_usec = 0;
                 log_pool_info(p->name, "Pool %s: its device is back", p->name);
                 p->needs_verify = true;
                 p->verify_by_hand = false;
@@ -109,6 +120,8 @@ static void pool_device_present(Pool *p, const char *syspath) {
                 p->held = false;
         }
         if (pool_is_wanted(p) && !pool_is_active(p)) {
+                if (!p->device_up_usec)
+                        p->device_up_usec = now_monotonic();
                 p->retry_now = true;
                 pool_mark_dirty(p);
         }
@@ -215,6 +228,10 @@ void reconciler_mount_event(Reconciler *rec, const char *target, bool mounted) {
 void pool_devices_started(Pool *p) {
         PoolDeps deps;
 
+        if (p->device_up_usec)
+                log_pool_info(p->name, "Pool %s: running %.2f ms after its device appeared",
+                              p->name, (double) (now_monotonic() - p->device_up_usec) / 1000);
+        p->device_up_usec = 0;
         p->held = false;
         if (p->device_state != 0 || !pool_get_deps(p, &deps))
                 return;
@@ -226,6 +243,11 @@ void pool_devices_started(Pool *p) {
 void pool_storage_lost(Pool *p, bool by_hand, const char *what) {
         _cleanup_free_ char *gone = NULL;
         PoolDeps deps;
+
+        if (p->device_down_usec)
+                log_pool_info(p->name, "Pool %s: stopped %.2f ms after its device went away",
+                              p->name, (double) (now_monotonic() - p->device_down_usec) / 1000);
+        p->device_down_usec = 0;
 
         if (p->device_state == 0 && pool_get_deps(p, &deps)) {
                 gone = xasprintf("device %s is gone", pool_device_name(&deps));

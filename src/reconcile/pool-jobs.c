@@ -394,6 +394,7 @@ static void pool_failed(Pool *p, int r, const Error *err) {
         free(p->last_error);
         p->last_error = xstrdup(msg ? msg : strerror(-r));
         p->failures++;
+        p->device_up_usec = 0; /* the timing of a device's arrival is of a start that works */
         if (pool_is_wanted(p))
                 pool_schedule_retry(p);
         if (r == -ENOENT || r == -ENODEV || r == -ENXIO)

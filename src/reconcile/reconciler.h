@@ -85,6 +85,10 @@ struct Pool {
         bool needs_verify;  /* look whether the running pool still has its storage */
         bool verify_by_hand; /* ... after a mount change (a loss is then an unmount by hand) */
         sd_event_source *lost_timer; /* the debounce window after a removal */
+        /* CLOCK_MONOTONIC µs when the device event that woke the pool (device_up_usec) or
+         * that took its device away (device_down_usec) arrived; 0 when none is pending. Logged
+         * as "running N ms after its device appeared" and "stopped N ms after ...". */
+        uint64_t device_up_usec, device_down_usec;
 };
 
 /* What the reconciler tells the outside world (the daemon's bus and watchers). */

@@ -123,6 +123,10 @@ def test_fs_pool_by_uuid_follows_its_loop_device_20_times(udevd, daemon, tmp_roo
     if not built_with_asan(daemon.proc.pid):
         assert rss[-1] - rss[1] < 2048, f"RSS (KiB) grew over 20 cycles: {rss}"
     assert not mounts_at(target)
+    # Each start and each stop was timed from its udev event (docs/PERFORMANCE.md).
+    log = daemon.logs()
+    assert log.count("ms after its device appeared") == 20, log[-3000:]
+    assert log.count("ms after its device went away") == 20, log[-3000:]
 
 
 def test_a_short_removal_within_the_debounce_window_does_not_stop_the_pool(udevd, daemon,
