@@ -27,6 +27,7 @@ test_pkgs=(
   libvirt-daemon libvirt-clients
   e2fsprogs fdisk      # mkfs.ext4 for fs pools; sfdisk for the disk-pool tests
   udev                # systemd-udevd and udevadm: the root tier starts its own udevd
+  cryptsetup-bin      # a LUKS2 image for the differential tier
 )
 
 pkgs=("${build_pkgs[@]}")
