@@ -5,19 +5,8 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
+#include "backends/known-files.h"
 #include "conf/vol-def.h"
-
-/* What same_file() compares of a volume's struct stat, and nothing else: a whole struct stat
- * is 144 bytes, this is 68, and a pool may hold 100,000 volumes (docs/PERFORMANCE.md, 3).
- * Nanoseconds are within [0, 1e9) and fit 32 bits. ino == 0: not known (put without a stat).
- * 4-byte aligned, so that Volume's flag shares its last 8 bytes: at 200 bytes a Volume is a
- * 208-byte malloc chunk, at 208 a 224-byte one (x86-64 glibc). */
-typedef struct __attribute__((packed, aligned(4))) VolumeStat {
-        uint64_t ino, dev, size, blocks;
-        int64_t mtime_sec, ctime_sec;
-        int32_t mtime_nsec, ctime_nsec;
-        uint32_t mode, uid, gid;
-} VolumeStat;
 
 /* The volumes of a running pool, hashed by name, key and path, so lookups stay O(1) at 100,000
  * volumes. One entry, two handles: a volume whose path equals its key (every file volume) is
