@@ -49,13 +49,13 @@ void known_files_add(KnownFiles *k, const char *name, const VolumeStat *st) {
         HASH_ADD_KEYPTR(hh, k->by_name, f->name, len - 1, f);
 }
 
-const VolumeStat *known_files_get(const KnownFiles *k, const char *name) {
+const KnownFile *known_files_get(const KnownFiles *k, const char *name) {
         KnownFile *f = NULL;
 
         if (!k)
                 return NULL;
         HASH_FIND(hh, k->by_name, name, strlen(name), f);
-        return f ? &f->st : NULL;
+        return f;
 }
 
 void known_files_done(KnownFiles *k) {

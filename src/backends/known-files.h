@@ -43,5 +43,5 @@ typedef struct KnownFiles {
 /* Sized for n files and len bytes of names (each with its NUL), so adding never moves them. */
 void known_files_init(KnownFiles *k, size_t n, size_t len);
 void known_files_add(KnownFiles *k, const char *name, const VolumeStat *st);
-const VolumeStat *known_files_get(const KnownFiles *k, const char *name);
+const KnownFile *known_files_get(const KnownFiles *k, const char *name);
 void known_files_done(KnownFiles *k);

@@ -135,6 +135,27 @@ void volume_table_clear(VolumeTable *t) {
         *t = (VolumeTable){.owner = t->owner};
 }
 
+static bool volume_known_by_its_file(const Volume *v) {
+        return v->st.ino != 0 && S_ISREG(v->st.mode) && v->def->type == VOL_FILE &&
+               !v->def->backing;
+}
+
+void volume_table_known_files(const VolumeTable *t, KnownFiles *ret) {
+        size_t n = 0, len = 0;
+        Volume *v, *tmp;
+
+        HASH_ITER(hh_name, t->by_name, v, tmp) {
+                if (!volume_known_by_its_file(v))
+                        continue;
+                n++;
+                len += strlen(v->def->name) + 1;
+        }
+        known_files_init(ret, n, len);
+        HASH_ITER(hh_name, t->by_name, v, tmp)
+                if (volume_known_by_its_file(v))
+                        known_files_add(ret, v->def->name, &v->st);
+}
+
 static int cmp_volume_names(const void *a, const void *b) {
         const Volume *const *x = a, *const *y = b;
 

@@ -50,5 +50,12 @@ VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st
 bool volume_table_remove(VolumeTable *t, const char *name);
 void volume_table_clear(VolumeTable *t);
 
+/* Into ret (initialized here, the caller's to free): the facts of every volume a full refresh
+ * may leave as it is when they did not move, i.e. whose volume follows from its own file
+ * alone: a regular file (or a link to one) with no backing store (whose facts are another
+ * file's). Directories (ploop images inside) and block devices (their size is not in their
+ * stat) are read again each time. */
+void volume_table_known_files(const VolumeTable *t, KnownFiles *ret);
+
 /* The volumes sorted by name (strcmp, as virsh sorts), in a new array of borrowed pointers. */
 Volume **volume_table_sorted(const VolumeTable *t, size_t *ret_n);
