@@ -36,6 +36,13 @@ void refresh_result_add(RefreshResult *r, VolDef *def, const struct stat *st) {
         r->vols[r->n_vols++] = (FoundVolume){.def = def, .st = *st};
 }
 
+void refresh_result_add_unchanged(RefreshResult *r, const char *name, const struct timespec *atime) {
+        if (array_full(r->n_unchanged))
+                r->unchanged = xrealloc(r->unchanged, sizeof(*r->unchanged) *
+                                                              (r->n_unchanged ? r->n_unchanged * 2 : 1));
+        r->unchanged[r->n_unchanged++] = (UnchangedFile){.name = name, .atime = *atime};
+}
+
 void refresh_result_warn(RefreshResult *r, const char *fmt, ...) {
         va_list ap;
         char *s;
@@ -57,6 +64,7 @@ void refresh_result_done(RefreshResult *r) {
         for (size_t i = 0; i < r->n_vols; i++)
                 vol_def_free(r->vols[i].def);
         free(r->vols);
+        free(r->unchanged);
         for (size_t i = 0; i < r->n_warnings; i++)
                 free(r->warnings[i]);
         free(r->warnings);

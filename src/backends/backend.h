@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "conf/pool-def.h"
+#include "backends/known-files.h"
 #include "conf/vol-def.h"
 #include "shared/error.h"
 
@@ -25,9 +26,22 @@ typedef struct FoundVolume {
         struct stat st;
 } FoundVolume;
 
+/* A file a full refresh found as the caller knew it (RefreshResult.known): the caller's
+ * volume of that name stands; only the access time may have moved. */
+typedef struct UnchangedFile {
+        const char *name; /* borrowed from RefreshResult.known */
+        struct timespec atime;
+} UnchangedFile;
+
 /* What a refresh found. Warnings are files skipped on purpose (a FIFO, a dangling link, a
  * permission error), reported, never fatal. */
 typedef struct RefreshResult {
+        /* In, may be NULL: what the caller knows, borrowed for the call and the result's life.
+         * A backend that can tell from a file's facts that it did not move lists it in
+         * unchanged instead of reading it again (dir and fs pools); others ignore it. */
+        const KnownFiles *known;
+        UnchangedFile *unchanged;
+        size_t n_unchanged;
         FoundVolume *vols;
         size_t n_vols;
         PoolSizes sizes;
@@ -41,6 +55,7 @@ typedef struct RefreshResult {
 
 void refresh_result_done(RefreshResult *r);
 void refresh_result_add(RefreshResult *r, VolDef *def, const struct stat *st);
+void refresh_result_add_unchanged(RefreshResult *r, const char *name, const struct timespec *atime);
 void refresh_result_warn(RefreshResult *r, const char *fmt, ...) _printf_(2, 3);
 
 /* The result of refreshing named entries only: for each name, the volume as it is now, or

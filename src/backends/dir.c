@@ -668,6 +668,27 @@ static inline void closedirp(DIR **d) {
                 closedir(*d);
 }
 
+/* 1 when the caller knows the entry and its facts did not move: listed as unchanged, never
+ * opened. 0 otherwise (new, changed, or no longer there: entry_read() says which). The facts
+ * are those entry_read() records: of the file, or of the file a symlink points to. */
+static int entry_unchanged(const Scan *s, const char *name, RefreshResult *ret) {
+        const KnownFile *known = known_files_get(ret->known, name);
+        struct stat st;
+        VolumeStat now;
+
+        if (!known)
+                return 0;
+        if (fstatat(s->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return 0;
+        if (S_ISLNK(st.st_mode) && fstatat(s->dirfd, name, &st, 0) < 0)
+                return 0;
+        now = volume_stat_from_stat(&st);
+        if (!volume_stat_same(&known->st, &now))
+                return 0;
+        refresh_result_add_unchanged(ret, known->name, &st.st_atim);
+        return 1;
+}
+
 static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
         for (;;) {
                 _cleanup_free_ char *note = NULL;
@@ -684,7 +705,7 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
                         return error_set_errno(err, r, 0, "cannot read directory '%s': %s", s->path,
                                                strerror(-r));
                 }
-                if (dot_or_dot_dot(de->d_name))
+                if (dot_or_dot_dot(de->d_name) || entry_unchanged(s, de->d_name, ret))
                         continue;
                 r = entry_read(s, de->d_name, de->d_type, &found, &note, err);
                 if (r < 0)

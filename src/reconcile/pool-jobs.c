@@ -18,6 +18,7 @@ typedef struct JobCtx {
         size_t n_named;
         /* results */
         int active; /* adopt: what check said */
+        KnownFiles known; /* a full refresh's snapshot of the pool's files, for refresh.known */
         RefreshResult refresh;
         PoolSizes sizes;
         bool sizes_read; /* sizes hold the pool's sizes after a volume creation or deletion */
@@ -47,6 +48,7 @@ static void job_ctx_free(void *data) {
         }
         free(c->named);
         refresh_result_done(&c->refresh);
+        known_files_done(&c->known);
         vol_def_free(c->vol_out);
         vol_def_free(c->found.def);
         pool_op_free(c->op);
@@ -251,15 +253,35 @@ static void pool_trim_memory(Pool *p, size_t n) {
                 memory_trim_soon(p->rec->event, NULL);
 }
 
+/* Files the backend found as they were: their volumes stay as they are (only the access time
+ * moves, as a new read would show it). One missing from the table (it cannot be: the table
+ * changes only when this pool's jobs end) is read again by name. */
+static void apply_unchanged(Pool *p, const RefreshResult *res) {
+        for (size_t i = 0; i < res->n_unchanged; i++) {
+                const UnchangedFile *u = &res->unchanged[i];
+                Volume *v = volume_table_get(&p->vols, u->name);
+
+                if (!v) {
+                        reconciler_pool_dir_entry(p->rec, p, u->name);
+                        continue;
+                }
+                v->seen = true;
+                if (v->def->target.has_timestamps)
+                        v->def->target.timestamps.atime = u->atime;
+        }
+}
+
 /* Installs a full refresh's volumes in place, with an event for each difference. */
 static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
         PoolType type = p->live_def->type;
         size_t before = volume_table_size(&p->vols);
+        size_t replaced = before - (res->n_unchanged < before ? res->n_unchanged : before);
         Volume *v, *tmp;
 
-        pool_trim_memory(p, res->n_vols > before ? res->n_vols : before);
+        pool_trim_memory(p, res->n_vols > replaced ? res->n_vols : replaced);
         HASH_ITER(hh_name, p->vols.by_name, v, tmp)
                 v->seen = false;
+        apply_unchanged(p, res);
         for (size_t i = 0; i < res->n_vols; i++) {
                 FoundVolume *f = &res->vols[i];
                 const char *name = f->def->name;
@@ -582,6 +604,12 @@ static int start_job(Pool *p, OpType type, PoolOp *op, const PoolDef *def, unsig
                         c->named[i].name = TAKE_PTR(p->pending_names[i]);
                 c->n_named = p->n_pending_names;
                 pool_clear_pending_names(p);
+        }
+        /* A refresh of a running pool reads again only what moved since (PERFORMANCE.md, 2). */
+        if (type == OP_REFRESH && pool_is_active(p) && p->live_def &&
+            streq_ptr(def->target_path, p->live_def->target_path)) {
+                volume_table_known_files(&p->vols, &c->known);
+                c->refresh.known = &c->known;
         }
         r = job_start(p->rec->event, what, p->rec->cfg.job_timeout_usec, job_work, job_done,
                       job_ctx_free, c, &p->job);

@@ -80,35 +80,10 @@ static void link_volume(VolumeTable *t, Volume *v) {
         }
 }
 
-static VolumeStat volume_stat_from_stat(const struct stat *st) {
-        return (VolumeStat){
-                .ino = st->st_ino,
-                .dev = st->st_dev,
-                .size = (uint64_t) st->st_size,
-                .blocks = (uint64_t) st->st_blocks,
-                .mtime_sec = st->st_mtim.tv_sec,
-                .ctime_sec = st->st_ctim.tv_sec,
-                .mtime_nsec = (int32_t) st->st_mtim.tv_nsec,
-                .ctime_nsec = (int32_t) st->st_ctim.tv_nsec,
-                .mode = st->st_mode,
-                .uid = st->st_uid,
-                .gid = st->st_gid,
-        };
-}
-
-/* A file whose inode, size, times and owner did not move was not rewritten: no need to
- * compare what was probed (and the access time alone is no change worth an event). */
-static bool same_file(const VolumeStat *a, const VolumeStat *b) {
-        return a->ino == b->ino && a->dev == b->dev && a->size == b->size && a->mode == b->mode &&
-               a->uid == b->uid && a->gid == b->gid && a->blocks == b->blocks &&
-               a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
-               a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
-}
-
 static bool same_volume(const Volume *old, const VolDef *def, const VolumeStat *st, PoolType type) {
         _cleanup_free_ char *xa = NULL, *xb = NULL;
 
-        if (st && old->st.ino != 0 && same_file(&old->st, st))
+        if (st && old->st.ino != 0 && volume_stat_same(&old->st, st))
                 return true;
         xa = vol_def_format(old->def, type);
         xb = vol_def_format(def, type);
@@ -158,6 +133,27 @@ void volume_table_clear(VolumeTable *t) {
                 free(v);
         }
         *t = (VolumeTable){.owner = t->owner};
+}
+
+static bool volume_known_by_its_file(const Volume *v) {
+        return v->st.ino != 0 && S_ISREG(v->st.mode) && v->def->type == VOL_FILE &&
+               !v->def->backing;
+}
+
+void volume_table_known_files(const VolumeTable *t, KnownFiles *ret) {
+        size_t n = 0, len = 0;
+        Volume *v, *tmp;
+
+        HASH_ITER(hh_name, t->by_name, v, tmp) {
+                if (!volume_known_by_its_file(v))
+                        continue;
+                n++;
+                len += strlen(v->def->name) + 1;
+        }
+        known_files_init(ret, n, len);
+        HASH_ITER(hh_name, t->by_name, v, tmp)
+                if (volume_known_by_its_file(v))
+                        known_files_add(ret, v->def->name, &v->st);
 }
 
 static int cmp_volume_names(const void *a, const void *b) {

@@ -5,19 +5,8 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
+#include "backends/known-files.h"
 #include "conf/vol-def.h"
-
-/* What same_file() compares of a volume's struct stat, and nothing else: a whole struct stat
- * is 144 bytes, this is 68, and a pool may hold 100,000 volumes (docs/PERFORMANCE.md, 3).
- * Nanoseconds are within [0, 1e9) and fit 32 bits. ino == 0: not known (put without a stat).
- * 4-byte aligned, so that Volume's flag shares its last 8 bytes: at 200 bytes a Volume is a
- * 208-byte malloc chunk, at 208 a 224-byte one (x86-64 glibc). */
-typedef struct __attribute__((packed, aligned(4))) VolumeStat {
-        uint64_t ino, dev, size, blocks;
-        int64_t mtime_sec, ctime_sec;
-        int32_t mtime_nsec, ctime_nsec;
-        uint32_t mode, uid, gid;
-} VolumeStat;
 
 /* The volumes of a running pool, hashed by name, key and path, so lookups stay O(1) at 100,000
  * volumes. One entry, two handles: a volume whose path equals its key (every file volume) is
@@ -60,6 +49,13 @@ VolumeChange volume_table_put(VolumeTable *t, VolDef *def, const struct stat *st
 /* Removes and frees the named volume; false if there was none. */
 bool volume_table_remove(VolumeTable *t, const char *name);
 void volume_table_clear(VolumeTable *t);
+
+/* Into ret (initialized here, the caller's to free): the facts of every volume a full refresh
+ * may leave as it is when they did not move, i.e. whose volume follows from its own file
+ * alone: a regular file (or a link to one) with no backing store (whose facts are another
+ * file's). Directories (ploop images inside) and block devices (their size is not in their
+ * stat) are read again each time. */
+void volume_table_known_files(const VolumeTable *t, KnownFiles *ret);
 
 /* The volumes sorted by name (strcmp, as virsh sorts), in a new array of borrowed pointers. */
 Volume **volume_table_sorted(const VolumeTable *t, size_t *ret_n);

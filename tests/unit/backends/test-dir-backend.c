@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <linux/fs.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -507,6 +508,158 @@ static void test_refresh_lists_files_with_sizes_key_path_and_permissions(void **
         assert_true(r.sizes.capacity > 0);
         assert_true(r.sizes.available > 0);
         assert_int_equal(r.sizes.allocation, r.sizes.capacity - r.sizes.available);
+}
+
+/* ---- Refresh with known files ------------------------------------------------------------ */
+
+static void refresh_known_ok(RefreshResult *r, const KnownFiles *known) {
+        _cleanup_error_ Error err = ERROR_INIT;
+
+        *r = (RefreshResult){.known = known};
+        if (B->refresh(pool, r, &err) < 0)
+                fail_msg("refresh: %s", err.message);
+}
+
+/* The facts of path (of what it points to, as a refresh records them). */
+static VolumeStat facts_of(const char *path) {
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                fail_msg("stat(%s): %m", path);
+        return volume_stat_from_stat(&st);
+}
+
+static void known_add_facts(KnownFiles *known, const char *name, const char *path) {
+        VolumeStat st = facts_of(path);
+
+        known_files_add(known, name, &st);
+}
+
+static const UnchangedFile *find_unchanged(const RefreshResult *r, const char *name) {
+        for (size_t i = 0; i < r->n_unchanged; i++)
+                if (streq(r->unchanged[i].name, name))
+                        return &r->unchanged[i];
+        return NULL;
+}
+
+/* Opens of the pool's entries, seen by inotify: a refresh that opens no file sends no event
+ * for it (fstatat() sends none). */
+static int watch_opens(void) {
+        int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+        if (fd < 0 || inotify_add_watch(fd, pool_path, IN_OPEN) < 0)
+                fail_msg("inotify: %m");
+        return fd;
+}
+
+static bool was_opened(int fd, const char *name) {
+        static char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
+        static size_t len;
+        static int from = -1;
+
+        if (from != fd) {
+                ssize_t n = read(fd, buf, sizeof(buf));
+                len = n > 0 ? (size_t) n : 0;
+                from = fd;
+        }
+        for (size_t i = 0; i < len;) {
+                const struct inotify_event *e = (const struct inotify_event *) (buf + i);
+
+                if (e->len > 0 && streq(e->name, name))
+                        return true;
+                i += sizeof(*e) + e->len;
+        }
+        return false;
+}
+
+static void
+test_refresh_with_known_files_opens_only_new_and_changed_files_and_forgets_removed_ones(
+        void **state) {
+        _cleanup_free_ char *same = in_pool("same.img"), *grown = in_pool("grown.img");
+        _cleanup_free_ char *touched = in_pool("touched.img"), *gone = in_pool("gone.img");
+        _cleanup_free_ char *added = in_pool("added.img");
+        _cleanup_(known_files_done) KnownFiles known = {};
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+        _cleanup_close_ int opens = -1;
+        const FoundVolume *f;
+
+        write_at(same, "same", 4, 0);
+        write_at(grown, "grown", 5, 0);
+        write_at(touched, "touched", 7, 0);
+        write_at(gone, "gone", 4, 0);
+        known_files_init(&known, 4, 64);
+        known_add_facts(&known, "same.img", same);
+        known_add_facts(&known, "grown.img", grown);
+        known_add_facts(&known, "touched.img", touched);
+        known_add_facts(&known, "gone.img", gone);
+
+        write_at(grown, "more", 4, 5);
+        assert_int_equal(utimensat(AT_FDCWD, touched,
+                                   (struct timespec[]){{.tv_nsec = UTIME_OMIT}, {.tv_sec = 1000}},
+                                   0),
+                         0);
+        assert_int_equal(unlink(gone), 0);
+        write_at(added, "added", 5, 0);
+
+        opens = watch_opens();
+        refresh_known_ok(&r, &known);
+
+        assert_int_equal(r.n_unchanged, 1);
+        assert_non_null(find_unchanged(&r, "same.img"));
+        /* the name is the snapshot's, borrowed */
+        assert_ptr_equal(find_unchanged(&r, "same.img")->name,
+                         known_files_get(&known, "same.img")->name);
+        assert_null(find(&r, "same.img"));
+        assert_false(was_opened(opens, "same.img"));
+
+        assert_int_equal(r.n_vols, 3);
+        f = find(&r, "grown.img");
+        assert_non_null(f);
+        assert_int_equal(f->def->capacity, 9);
+        assert_true(was_opened(opens, "grown.img"));
+        f = find(&r, "touched.img");
+        assert_non_null(f);
+        assert_int_equal(f->def->target.timestamps.mtime.tv_sec, 1000);
+        assert_true(was_opened(opens, "touched.img"));
+        assert_non_null(find(&r, "added.img"));
+        assert_true(was_opened(opens, "added.img"));
+        assert_null(find(&r, "gone.img"));
+        assert_null(find_unchanged(&r, "gone.img"));
+
+        assert_true(r.sizes.capacity > 0);
+        assert_true(r.has_target_st);
+}
+
+static void test_refresh_with_known_files_compares_a_symlink_by_the_file_it_points_to(
+        void **state) {
+        _cleanup_free_ char *target = path_join(tmp, "outside.img"), *link = in_pool("link.img");
+        _cleanup_(known_files_done) KnownFiles known = {};
+        _cleanup_(refresh_result_done) RefreshResult r = {}, again = {};
+
+        write_at(target, "outside", 7, 0);
+        assert_int_equal(symlink(target, link), 0);
+        known_files_init(&known, 1, 16);
+        known_add_facts(&known, "link.img", link);
+
+        refresh_known_ok(&r, &known);
+        assert_int_equal(r.n_vols, 0);
+        assert_non_null(find_unchanged(&r, "link.img"));
+
+        /* the file it points to grew: read again */
+        write_at(target, "more", 4, 7);
+        refresh_known_ok(&again, &known);
+        assert_int_equal(again.n_unchanged, 0);
+        assert_non_null(find(&again, "link.img"));
+        assert_int_equal(find(&again, "link.img")->def->capacity, 11);
+}
+
+static void test_refresh_without_known_files_reads_every_file(void **state) {
+        _cleanup_(refresh_result_done) RefreshResult r = {};
+
+        test_write_file(pool_path, "a.img", "a");
+        refresh_known_ok(&r, NULL);
+        assert_int_equal(r.n_unchanged, 0);
+        assert_non_null(find(&r, "a.img"));
 }
 
 static void
@@ -1754,6 +1907,9 @@ int main(void) {
                 T(test_refresh_lists_files_with_sizes_key_path_and_permissions),
                 T(test_refresh_skips_fifo_socket_dangling_link_and_control_names_with_warnings),
                 T(test_refresh_lists_a_newline_named_file),
+                T(test_refresh_with_known_files_opens_only_new_and_changed_files_and_forgets_removed_ones),
+                T(test_refresh_with_known_files_compares_a_symlink_by_the_file_it_points_to),
+                T(test_refresh_without_known_files_reads_every_file),
                 T(test_refresh_lists_a_subdirectory_as_a_dir_volume),
                 T(test_refresh_lists_a_ploop_directory_as_ploop),
                 T(test_refresh_reads_qcow2_virtual_size_and_backing_store),
