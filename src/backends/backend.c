@@ -63,6 +63,10 @@ void refresh_result_warn(RefreshResult *r, const char *fmt, ...) {
 static void array_append(void **a, size_t *n_a, void *from, size_t n, size_t size) {
         size_t cap = 1;
 
+        if (n == 0) {
+                free(from);
+                return;
+        }
         if (*n_a == 0) {
                 free(*a);
                 *a = from;
