@@ -1013,6 +1013,7 @@ enum { SPLIT_FILES = 5000, SPLIT_QCOW2 = 5 };
  * to skip with warnings. */
 static void make_split_pool(void) {
         _cleanup_free_ char *fifo = in_pool("fifo"), *dangling = in_pool("dangling");
+        static const char sizes[] = "0123456"; /* file i holds its tail from i % 8: 7..0 bytes */
 
         QEMU_IMG("create -f raw base.raw 1M");
         QEMU_IMG("create -f qcow2 -b base.raw -F raw child.qcow2 64M");
@@ -1023,7 +1024,7 @@ static void make_split_pool(void) {
                 char name[32];
 
                 snprintf(name, sizeof(name), "vol-%05d.img", i);
-                test_write_file(pool_path, name, "0123456" + i % 8);
+                test_write_file(pool_path, name, sizes + i % 8);
         }
         assert_int_equal(mkfifo(fifo, 0600), 0);
         assert_int_equal(symlink("/nonexistent/target", dangling), 0);
