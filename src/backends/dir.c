@@ -693,8 +693,8 @@ static int entry_unchanged(const Scan *s, const char *name, RefreshResult *ret) 
  * reading and stat'ing files is most of it, and two threads do it in ~0.6 of the time
  * (docs/PERFORMANCE.md, 1a). Below this many entries, one thread: a thread costs more than
  * it saves. Tests lower it (dir_scan_set_split_min). */
-#define SCAN_SPLIT_MIN     4096
-#define SCAN_THREADS_MAX   2
+#define SCAN_SPLIT_MIN   4096
+#define SCAN_THREADS_MAX 2
 
 static _Atomic size_t scan_split_min = SCAN_SPLIT_MIN;
 
@@ -702,13 +702,16 @@ void dir_scan_set_split_min(size_t n) {
         scan_split_min = n ? n : SCAN_SPLIT_MIN;
 }
 
-/* The entries of one readdir pass: names in one block (offsets, as the block moves when it
- * grows) and their d_type. */
+/* An entry of a readdir pass: its name's offset in ScanList.names (the block moves when it
+ * grows) and its d_type. */
+typedef struct ScanEntry {
+        size_t name;
+        unsigned char d_type;
+} ScanEntry;
+
+/* The entries of one readdir pass, their names in one block. */
 typedef struct ScanList {
-        struct {
-                size_t name;
-                unsigned char d_type;
-        } *entries;
+        ScanEntry *entries;
         size_t n, allocated;
         char *names;
         size_t names_len, names_allocated;
@@ -843,9 +846,12 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
         if (n == 1)
                 return scan_entries(s, &l, 0, l.n, ret, err);
         for (size_t i = 0; i < n; i++)
-                slices[i] = (ScanSlice){.scan = s, .list = &l, .from = l.n * i / n,
+                slices[i] = (ScanSlice){.scan = s,
+                                        .list = &l,
+                                        .from = l.n * i / n,
                                         .to = l.n * (i + 1) / n,
-                                        .result = {.known = ret->known}, .err = ERROR_INIT};
+                                        .result = {.known = ret->known},
+                                        .err = ERROR_INIT};
         /* This thread does the first slice; without a second thread, it does both. */
         started = pthread_create(&tid, NULL, scan_slice_run, &slices[1]) == 0;
         scan_slice_run(&slices[0]);

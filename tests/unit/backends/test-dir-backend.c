@@ -1070,8 +1070,8 @@ static size_t count_format(const RefreshResult *r, int format) {
         return n;
 }
 
-static void test_refresh_of_a_large_directory_on_two_threads_lists_what_one_thread_lists(
-        void **state) {
+static void
+test_refresh_of_a_large_directory_on_two_threads_lists_what_one_thread_lists(void **state) {
         _cleanup_(refresh_result_done) RefreshResult one = {}, two = {};
 
         make_split_pool();
