@@ -58,6 +58,39 @@ void refresh_result_warn(RefreshResult *r, const char *fmt, ...) {
         r->warnings[r->n_warnings++] = s;
 }
 
+/* Appends n elements of from to *a, which holds *n_a, keeping the capacity array_full()
+ * assumes (the next power of two of the count); frees from. */
+static void array_append(void **a, size_t *n_a, void *from, size_t n, size_t size) {
+        size_t cap = 1;
+
+        if (n == 0) {
+                free(from);
+                return;
+        }
+        if (*n_a == 0) {
+                free(*a);
+                *a = from;
+                *n_a = n;
+                return;
+        }
+        while (cap < *n_a + n)
+                cap *= 2;
+        *a = xrealloc(*a, cap * size);
+        memcpy((char *) *a + *n_a * size, from, n * size);
+        *n_a += n;
+        free(from);
+}
+
+/* Appends what from found to r, in from's order, and leaves from empty (its known kept). */
+void refresh_result_take(RefreshResult *r, RefreshResult *from) {
+        array_append((void **) &r->vols, &r->n_vols, from->vols, from->n_vols, sizeof(*r->vols));
+        array_append((void **) &r->unchanged, &r->n_unchanged, from->unchanged, from->n_unchanged,
+                     sizeof(*r->unchanged));
+        array_append((void **) &r->warnings, &r->n_warnings, from->warnings, from->n_warnings,
+                     sizeof(*r->warnings));
+        *from = (RefreshResult){.known = from->known};
+}
+
 void refresh_result_done(RefreshResult *r) {
         if (!r)
                 return;

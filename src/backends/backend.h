@@ -57,6 +57,8 @@ void refresh_result_done(RefreshResult *r);
 void refresh_result_add(RefreshResult *r, VolDef *def, const struct stat *st);
 void refresh_result_add_unchanged(RefreshResult *r, const char *name, const struct timespec *atime);
 void refresh_result_warn(RefreshResult *r, const char *fmt, ...) _printf_(2, 3);
+/* Appends from's volumes, unchanged files and warnings to r (a scan's parts), emptying from. */
+void refresh_result_take(RefreshResult *r, RefreshResult *from);
 
 /* The result of refreshing named entries only: for each name, the volume as it is now, or
  * NULL def when the name no longer is a volume (deleted, renamed away, now a FIFO...). */

@@ -689,11 +689,61 @@ static int entry_unchanged(const Scan *s, const char *name, RefreshResult *ret) 
         return 1;
 }
 
-static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
+/* A full refresh reads a large directory on two threads: the kernel's part of opening,
+ * reading and stat'ing files is most of it, and two threads do it in ~0.6 of the time
+ * (docs/PERFORMANCE.md, 1a). Below this many entries, one thread: a thread costs more than
+ * it saves. Tests lower it (dir_scan_set_split_min). */
+#define SCAN_SPLIT_MIN   4096
+#define SCAN_THREADS_MAX 2
+
+static _Atomic size_t scan_split_min = SCAN_SPLIT_MIN;
+
+void dir_scan_set_split_min(size_t n) {
+        scan_split_min = n ? n : SCAN_SPLIT_MIN;
+}
+
+/* An entry of a readdir pass: its name's offset in ScanList.names (the block moves when it
+ * grows) and its d_type. */
+typedef struct ScanEntry {
+        size_t name;
+        unsigned char d_type;
+} ScanEntry;
+
+/* The entries of one readdir pass, their names in one block. */
+typedef struct ScanList {
+        ScanEntry *entries;
+        size_t n, allocated;
+        char *names;
+        size_t names_len, names_allocated;
+} ScanList;
+
+static void scan_list_done(ScanList *l) {
+        free(l->entries);
+        free(l->names);
+        *l = (ScanList){};
+}
+
+static void scan_list_add(ScanList *l, const char *name, unsigned char d_type) {
+        size_t len = strlen(name) + 1;
+
+        if (l->n == l->allocated) {
+                l->allocated = l->allocated ? l->allocated * 2 : 1024;
+                l->entries = xrealloc(l->entries, sizeof(*l->entries) * l->allocated);
+        }
+        while (l->names_len + len > l->names_allocated) {
+                l->names_allocated = l->names_allocated ? l->names_allocated * 2 : 32768;
+                l->names = xrealloc(l->names, l->names_allocated);
+        }
+        memcpy(l->names + l->names_len, name, len);
+        l->entries[l->n].name = l->names_len;
+        l->entries[l->n].d_type = d_type;
+        l->n++;
+        l->names_len += len;
+}
+
+static int scan_list_read(const Scan *s, DIR *d, ScanList *ret, Error *err) {
         for (;;) {
-                _cleanup_free_ char *note = NULL;
                 struct dirent *de;
-                FoundVolume found;
                 int r;
 
                 errno = 0;
@@ -705,9 +755,25 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
                         return error_set_errno(err, r, 0, "cannot read directory '%s': %s", s->path,
                                                strerror(-r));
                 }
-                if (dot_or_dot_dot(de->d_name) || entry_unchanged(s, de->d_name, ret))
+                if (!dot_or_dot_dot(de->d_name))
+                        scan_list_add(ret, de->d_name, de->d_type);
+        }
+}
+
+/* Entries [from, to) of the list, in their order, into ret. Everything it calls keeps its
+ * state in its arguments or on the stack (the prober's buffers, Error, errno, the
+ * RefreshResult, read-only lookups in ret->known) and logs nothing, so two run at once. */
+static int scan_entries(const Scan *s, const ScanList *l, size_t from, size_t to,
+                        RefreshResult *ret, Error *err) {
+        for (size_t i = from; i < to; i++) {
+                _cleanup_free_ char *note = NULL;
+                const char *name = l->names + l->entries[i].name;
+                FoundVolume found;
+                int r;
+
+                if (entry_unchanged(s, name, ret))
                         continue;
-                r = entry_read(s, de->d_name, de->d_type, &found, &note, err);
+                r = entry_read(s, name, l->entries[i].d_type, &found, &note, err);
                 if (r < 0)
                         return r;
                 if (note)
@@ -715,6 +781,85 @@ static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
                 if (r > 0)
                         refresh_result_add(ret, found.def, &found.st);
         }
+        return 0;
+}
+
+/* One thread's contiguous part of the list, into its own result and error. */
+typedef struct ScanSlice {
+        const Scan *scan;
+        const ScanList *list;
+        size_t from, to;
+        RefreshResult result;
+        Error err;
+        int r;
+} ScanSlice;
+
+static void *scan_slice_run(void *arg) {
+        ScanSlice *sl = arg;
+
+        sl->r = scan_entries(sl->scan, sl->list, sl->from, sl->to, &sl->result, &sl->err);
+        return NULL;
+}
+
+static size_t scan_threads(size_t n_entries) {
+        long cpus;
+
+        if (n_entries < scan_split_min)
+                return 1;
+        cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        return cpus >= SCAN_THREADS_MAX ? SCAN_THREADS_MAX : 1;
+}
+
+/* The slices' results, appended in slice order: the order of the one-thread scan. The first
+ * slice's error wins, as the first error in readdir order would on one thread. */
+static int scan_slices_merge(ScanSlice *slices, size_t n, RefreshResult *ret, Error *err) {
+        int r = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (r >= 0 && slices[i].r < 0) {
+                        r = slices[i].r;
+                        if (err && !err->message) {
+                                *err = slices[i].err;
+                                slices[i].err = ERROR_INIT;
+                        }
+                }
+                if (r >= 0)
+                        refresh_result_take(ret, &slices[i].result);
+                refresh_result_done(&slices[i].result);
+                error_clear(&slices[i].err);
+        }
+        return r;
+}
+
+static int scan_all(const Scan *s, DIR *d, RefreshResult *ret, Error *err) {
+        _cleanup_(scan_list_done) ScanList l = {};
+        ScanSlice slices[SCAN_THREADS_MAX];
+        pthread_t tid;
+        bool started;
+        size_t n;
+        int r;
+
+        r = scan_list_read(s, d, &l, err);
+        if (r < 0)
+                return r;
+        n = scan_threads(l.n);
+        if (n == 1)
+                return scan_entries(s, &l, 0, l.n, ret, err);
+        for (size_t i = 0; i < n; i++)
+                slices[i] = (ScanSlice){.scan = s,
+                                        .list = &l,
+                                        .from = l.n * i / n,
+                                        .to = l.n * (i + 1) / n,
+                                        .result = {.known = ret->known},
+                                        .err = ERROR_INIT};
+        /* This thread does the first slice; without a second thread, it does both. */
+        started = pthread_create(&tid, NULL, scan_slice_run, &slices[1]) == 0;
+        scan_slice_run(&slices[0]);
+        if (started)
+                pthread_join(tid, NULL);
+        else
+                scan_slice_run(&slices[1]);
+        return scan_slices_merge(slices, n, ret, err);
 }
 
 int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {

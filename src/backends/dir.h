@@ -13,6 +13,10 @@ int dir_make_target(const PoolDef *def, Error *err);
 int dir_delete(const PoolDef *def, Error *err);
 
 int dir_refresh(const PoolDef *def, RefreshResult *ret, Error *err);
+/* For tests: a full refresh of a directory of at least n entries is split among
+ * min(2, online CPUs) threads; 0 restores the default (4,096). Not to be changed while a
+ * refresh runs. */
+void dir_scan_set_split_min(size_t n);
 int dir_refresh_names(const PoolDef *def, NamedRefresh *names, size_t n, PoolSizes *sizes,
                       Error *err);
 

@@ -278,7 +278,11 @@ static void apply_full_refresh(Pool *p, RefreshResult *res, bool quiet) {
         size_t replaced = before - (res->n_unchanged < before ? res->n_unchanged : before);
         Volume *v, *tmp;
 
-        pool_trim_memory(p, res->n_vols > replaced ? res->n_vols : replaced);
+        /* What the job frees: the new volumes or the replaced ones, and for a refresh given the
+         * known files, that snapshot and the unchanged list (plus the backend's own lists). */
+        pool_trim_memory(p, res->n_vols + res->n_unchanged > replaced
+                                    ? res->n_vols + res->n_unchanged
+                                    : replaced);
         HASH_ITER(hh_name, p->vols.by_name, v, tmp)
                 v->seen = false;
         apply_unchanged(p, res);

@@ -17,6 +17,7 @@
 #include "test-util.h"
 
 #include "backends/backend.h"
+#include "backends/dir.h"
 #include "conf/pool-def.h"
 #include "conf/vol-def.h"
 #include "shared/path.h"
@@ -55,6 +56,7 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
+        dir_scan_set_split_min(0);
         test_rm_rf(tmp);
         free(tmp);
         free(pool_path);
@@ -1002,6 +1004,122 @@ static void test_refresh_of_many_files(void **state) {
         assert_non_null(find(&r, "vol-09999.img"));
 }
 
+/* ---- Refresh of a large directory on two threads ------------------------------------------ */
+
+enum { SPLIT_FILES = 5000, SPLIT_QCOW2 = 5 };
+
+/* SPLIT_FILES volumes, enough for the two-thread scan: empty-to-small raw files, a few
+ * copies of one qcow2 with a backing file (its facts read from each slice), and two entries
+ * to skip with warnings. */
+static void make_split_pool(void) {
+        _cleanup_free_ char *fifo = in_pool("fifo"), *dangling = in_pool("dangling");
+        static const char sizes[] = "0123456"; /* file i holds its tail from i % 8: 7..0 bytes */
+
+        QEMU_IMG("create -f raw base.raw 1M");
+        QEMU_IMG("create -f qcow2 -b base.raw -F raw child.qcow2 64M");
+        for (int i = 1; i < SPLIT_QCOW2; i++)
+                if (run("cp child.qcow2 child-%d.qcow2", i) != 0)
+                        fail_msg("cp child.qcow2");
+        for (int i = 0; i < SPLIT_FILES - SPLIT_QCOW2 - 1; i++) {
+                char name[32];
+
+                snprintf(name, sizeof(name), "vol-%05d.img", i);
+                test_write_file(pool_path, name, sizes + i % 8);
+        }
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_int_equal(symlink("/nonexistent/target", dangling), 0);
+}
+
+static void refresh_split_ok(RefreshResult *r, const KnownFiles *known, bool split) {
+        dir_scan_set_split_min(split ? 0 : SIZE_MAX);
+        refresh_known_ok(r, known);
+        dir_scan_set_split_min(0);
+}
+
+/* Same volumes, sizes, formats, files, unchanged names and warnings, in the same order. */
+static void assert_same_refresh(const RefreshResult *a, const RefreshResult *b) {
+        assert_int_equal(a->n_vols, b->n_vols);
+        for (size_t i = 0; i < a->n_vols; i++) {
+                const VolDef *x = a->vols[i].def, *y = b->vols[i].def;
+
+                assert_string_equal(x->name, y->name);
+                assert_string_equal(x->target.path, y->target.path);
+                assert_int_equal(x->type, y->type);
+                assert_int_equal(x->target.format, y->target.format);
+                assert_int_equal(x->capacity, y->capacity);
+                assert_int_equal(x->allocation, y->allocation);
+                assert_int_equal(x->physical, y->physical);
+                assert_int_equal(a->vols[i].st.st_ino, b->vols[i].st.st_ino);
+                assert_int_equal(!x->backing, !y->backing);
+                if (x->backing)
+                        assert_string_equal(x->backing->path, y->backing->path);
+        }
+        assert_int_equal(a->n_unchanged, b->n_unchanged);
+        for (size_t i = 0; i < a->n_unchanged; i++)
+                assert_string_equal(a->unchanged[i].name, b->unchanged[i].name);
+        assert_int_equal(a->n_warnings, b->n_warnings);
+        for (size_t i = 0; i < a->n_warnings; i++)
+                assert_string_equal(a->warnings[i], b->warnings[i]);
+}
+
+static size_t count_format(const RefreshResult *r, int format) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < r->n_vols; i++)
+                n += r->vols[i].def->target.format == format;
+        return n;
+}
+
+static void
+test_refresh_of_a_large_directory_on_two_threads_lists_what_one_thread_lists(void **state) {
+        _cleanup_(refresh_result_done) RefreshResult one = {}, two = {};
+
+        make_split_pool();
+        refresh_split_ok(&one, NULL, false);
+        refresh_split_ok(&two, NULL, true);
+        assert_int_equal(one.n_vols, SPLIT_FILES);
+        assert_int_equal(count_format(&one, VOL_FILE_QCOW2), SPLIT_QCOW2);
+        assert_int_equal(find(&one, "child-3.qcow2")->def->capacity, 64 * MiB);
+        assert_int_equal(find(&one, "vol-00003.img")->def->capacity, 4); /* "3456" */
+        assert_int_equal(one.n_warnings, 2);
+        assert_true(has_warning(&one, "ignoring FIFO"));
+        assert_true(has_warning(&one, "ignoring dangling symlink"));
+        assert_same_refresh(&one, &two);
+}
+
+static void
+test_refresh_of_a_large_directory_on_two_threads_with_known_files_lists_what_one_thread_lists(
+        void **state) {
+        _cleanup_free_ char *grown = in_pool("vol-00100.img"), *gone = in_pool("vol-04000.img");
+        _cleanup_(refresh_result_done) RefreshResult first = {}, one = {}, two = {};
+        _cleanup_(known_files_done) KnownFiles known = {};
+
+        make_split_pool();
+        refresh_split_ok(&first, NULL, false);
+        known_files_init(&known, first.n_vols, first.n_vols * 32);
+        for (size_t i = 0; i < first.n_vols; i++) {
+                VolumeStat st = volume_stat_from_stat(&first.vols[i].st);
+
+                /* As the daemon: a volume with a backing file is read every time. */
+                if (!first.vols[i].def->backing)
+                        known_files_add(&known, first.vols[i].def->name, &st);
+        }
+        write_at(grown, "more bytes", 10, 100);
+        assert_int_equal(unlink(gone), 0);
+        test_write_file(pool_path, "added.img", "new");
+
+        refresh_split_ok(&one, &known, false);
+        refresh_split_ok(&two, &known, true);
+        /* The qcow2 copies, the grown file and the added one are read; the rest stands. */
+        assert_int_equal(one.n_vols, SPLIT_QCOW2 + 2);
+        assert_int_equal(one.n_unchanged, SPLIT_FILES - SPLIT_QCOW2 - 2);
+        assert_int_equal(find(&one, "vol-00100.img")->def->capacity, 110);
+        assert_non_null(find(&one, "added.img"));
+        assert_null(find_unchanged(&one, "vol-04000.img"));
+        assert_int_equal(one.n_warnings, 2);
+        assert_same_refresh(&one, &two);
+}
+
 static void test_refresh_names_reports_created_changed_and_deleted_names(void **state) {
         _cleanup_free_ char *changed = in_pool("changed.img"), *gone = in_pool("gone.img");
         _cleanup_free_ char *fifo = in_pool("now-a-fifo");
@@ -1923,6 +2041,8 @@ int main(void) {
                 T(test_refresh_lists_a_symlinked_file_under_the_link_path),
                 T(test_refresh_of_a_missing_target_fails_as_libvirt_does),
                 T(test_refresh_of_many_files),
+                T(test_refresh_of_a_large_directory_on_two_threads_lists_what_one_thread_lists),
+                T(test_refresh_of_a_large_directory_on_two_threads_with_known_files_lists_what_one_thread_lists),
                 T(test_refresh_names_reports_created_changed_and_deleted_names),
                 T(test_vol_refresh_of_a_gone_volume_is_enoent),
 
