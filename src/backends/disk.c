@@ -677,6 +677,18 @@ static int disk_read_table(struct fdisk_context *cxt, const char *path, struct f
         return 0;
 }
 
+/* Opens the disk and reads its partition table: what refresh, vol-info and vol-delete start
+ * with. On failure *ret_cxt may be set; the caller's cleanup frees it. */
+static int disk_open_table(const char *path, bool readonly, struct fdisk_context **ret_cxt,
+                           struct fdisk_table **ret_parts, Error *err) {
+        int r;
+
+        *ret_cxt = disk_open(path, readonly, err, &r);
+        if (!*ret_cxt)
+                return r;
+        return disk_read_table(*ret_cxt, path, ret_parts, err);
+}
+
 /* ---- Pool operations --------------------------------------------------------------------- */
 
 static int disk_check(const PoolDef *def, Error *err) {
@@ -879,10 +891,7 @@ static int disk_refresh(const PoolDef *def, RefreshResult *ret, Error *err) {
         r = device_require(def, &path, err);
         if (r < 0)
                 return r;
-        cxt = disk_open(path, true, err, &r);
-        if (!cxt)
-                return r;
-        r = disk_read_table(cxt, path, &parts, err);
+        r = disk_open_table(path, true, &cxt, &parts, err);
         if (r < 0)
                 return r;
         naming_init(def, &n);
@@ -917,10 +926,7 @@ static int disk_vol_refresh(const PoolDef *def, const char *name, FoundVolume *r
         r = device_require(def, &path, err);
         if (r < 0)
                 return r;
-        cxt = disk_open(path, true, err, &r);
-        if (!cxt)
-                return r;
-        r = disk_read_table(cxt, path, &parts, err);
+        r = disk_open_table(path, true, &cxt, &parts, err);
         if (r < 0)
                 return r;
         naming_init(def, &n);
@@ -1158,10 +1164,7 @@ static int disk_vol_delete(const PoolDef *def, const VolDef *vol, unsigned flags
         r = disk_lock(path, &lock, err);
         if (r < 0)
                 return r;
-        cxt = disk_open(path, false, err, &r);
-        if (!cxt)
-                return r;
-        r = disk_read_table(cxt, path, &parts, err);
+        r = disk_open_table(path, false, &cxt, &parts, err);
         if (r < 0)
                 return r;
         naming_init(def, &n);
