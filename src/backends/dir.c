@@ -1932,13 +1932,16 @@ static int wipe_zero(int fd, const struct stat *st, const char *path, Error *err
         return file_sync(fd, path, err);
 }
 
-static int wipe_scrub(int dirfd, const char *name, WipeAlgorithm algorithm, Error *err) {
-        _cleanup_free_ char *file = xasprintf("./%s", name), *message = NULL;
+/* Runs scrub on file (relative to cwd_fd); name is the volume as messages show it. */
+static int wipe_scrub(int cwd_fd, const char *file, const char *name, WipeAlgorithm algorithm,
+                      Error *err) {
+        _cleanup_free_ char *message = NULL;
         const char *alg = wipe_algorithm_to_string(algorithm);
-        char *argv[] = {(char *) "scrub", (char *) "-f", (char *) "-p", (char *) alg, file, NULL};
+        char *argv[] = {(char *) "scrub", (char *) "-f", (char *) "-p", (char *) alg,
+                        (char *) file, NULL};
         int r;
 
-        r = tool_run(dirfd, argv, &message);
+        r = tool_run(cwd_fd, argv, &message);
         if (r == -ENOENT)
                 return error_set_errno(err, -EOPNOTSUPP, 0,
                                        "cannot wipe volume '%s' with algorithm '%s': scrub is "
@@ -1950,19 +1953,27 @@ static int wipe_scrub(int dirfd, const char *name, WipeAlgorithm algorithm, Erro
         return 0;
 }
 
-int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
-                        Error *err) {
-        _cleanup_close_ int dirfd = -1, fd = -1;
-        _cleanup_free_ char *path = NULL;
-        struct stat st;
-        int r;
-
+/* The algorithms vol-wipe takes: every one but 'trim', as libvirt's local wipe. */
+static int wipe_algorithm_check(WipeAlgorithm algorithm, Error *err) {
         if (algorithm == WIPE_TRIM)
                 return error_set_errno(err, -EOPNOTSUPP, 0,
                                        "argument unsupported: 'trim' algorithm not supported");
         if (!wipe_algorithm_to_string(algorithm))
                 return error_set_errno(err, -EINVAL, 0, "unsupported algorithm %d",
                                        (int) algorithm);
+        return 0;
+}
+
+int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
+                        Error *err) {
+        _cleanup_close_ int dirfd = -1, fd = -1;
+        _cleanup_free_ char *path = NULL, *file = NULL;
+        struct stat st;
+        int r;
+
+        r = wipe_algorithm_check(algorithm, err);
+        if (r < 0)
+                return r;
         r = vol_locate(def, vol, &dirfd, &path, err);
         if (r < 0)
                 return r;
@@ -1971,7 +1982,8 @@ int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
                 return fd;
         if (algorithm == WIPE_ZERO)
                 return wipe_zero(fd, &st, path, err);
-        return wipe_scrub(dirfd, vol->name, algorithm, err);
+        file = xasprintf("./%s", vol->name);
+        return wipe_scrub(dirfd, file, vol->name, algorithm, err);
 }
 
 /* vol-wipe of a block device (a disk pool's partition): zeros over its whole size, synced,
@@ -1979,18 +1991,13 @@ int dir_vol_wipe(const PoolDef *def, const VolDef *vol, WipeAlgorithm algorithm,
  * refused (EBUSY) instead of being wiped under its user. */
 int dir_wipe_block_device(const char *path, WipeAlgorithm algorithm, Error *err) {
         _cleanup_close_ int fd = -1, rootfd = -1;
-        _cleanup_free_ char *message = NULL;
-        const char *alg = wipe_algorithm_to_string(algorithm);
         struct stat st;
         uint64_t size = 0;
         int r;
 
-        if (algorithm == WIPE_TRIM)
-                return error_set_errno(err, -EOPNOTSUPP, 0,
-                                       "argument unsupported: 'trim' algorithm not supported");
-        if (!alg)
-                return error_set_errno(err, -EINVAL, 0, "unsupported algorithm %d",
-                                       (int) algorithm);
+        r = wipe_algorithm_check(algorithm, err);
+        if (r < 0)
+                return r;
         fd = open(path, O_WRONLY | O_EXCL | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) {
                 r = -errno;
@@ -2019,17 +2026,7 @@ int dir_wipe_block_device(const char *path, WipeAlgorithm algorithm, Error *err)
         rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_set_errno(err, -errno, 0, "cannot open '/': %m");
-        char *argv[] = {(char *) "scrub", (char *) "-f", (char *) "-p", (char *) alg,
-                        (char *) path, NULL};
-        r = tool_run(rootfd, argv, &message);
-        if (r == -ENOENT)
-                return error_set_errno(err, -EOPNOTSUPP, 0,
-                                       "cannot wipe '%s' with algorithm '%s': scrub is not "
-                                       "installed (only 'zero' works without it)", path, alg);
-        if (r < 0)
-                return error_set_errno(err, r, 0, "cannot wipe '%s' with scrub: %s", path,
-                                       message ? message : strerror(-r));
-        return 0;
+        return wipe_scrub(rootfd, path, path, algorithm, err);
 }
 
 /* ---- Uploading and downloading ----------------------------------------------------------- */
