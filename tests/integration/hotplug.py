@@ -166,16 +166,26 @@ def unused_loop_number():
     return n
 
 
+def mountinfo():
+    """The lines of /proc/self/mountinfo, split (4: mount point, 2: MAJ:MIN)."""
+    with open("/proc/self/mountinfo") as f:
+        return [line.split() for line in f]
+
+
 def mounts_at(target):
     """The mountinfo lines (split) of every mount at target, in this mount namespace."""
     target = os.path.realpath(target)
-    res = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if fields[4].encode().decode("unicode_escape") == target:
-                res.append(fields)
-    return res
+    return [m for m in mountinfo() if m[4].encode().decode("unicode_escape") == target]
+
+
+def mounts_of_device(dev):
+    """The mountinfo lines (split) of every mount of block device dev."""
+    try:
+        st = os.stat(dev)
+    except FileNotFoundError:
+        return []
+    want = f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+    return [m for m in mountinfo() if m[2] == want]
 
 
 def fs_pool_xml(name, device, target, fmt="ext4"):

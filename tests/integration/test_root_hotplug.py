@@ -13,8 +13,8 @@ import pytest
 
 from conftest import wait_for
 from hotplug import (LOOP_CTL_ADD, LOOP_CTL_REMOVE, Image, Udevd, disk_pool_xml, fs_pool_xml,
-                     loop_ctl, mounts_at, need_root_and_loop, pool_status, proc_counts,
-                     remove_loop, run, settle, unused_loop_number)
+                     loop_ctl, mounts_at, mounts_of_device, need_root_and_loop, pool_status,
+                     proc_counts, remove_loop, run, settle, unused_loop_number)
 
 DEBOUNCE = "0.3"  # seconds; the default (2 s) would make 20 cycles slow for nothing
 
@@ -39,24 +39,9 @@ def images(tmp_root):
     yield make
     for img in made:
         if img.dev:  # a test that failed may have left a mount behind
-            for fields in mounts_at_device(img.dev):
+            for fields in mounts_of_device(img.dev):
                 run("umount", "-l", fields[4], check=False)
         img.cleanup()
-
-
-def mounts_at_device(dev):
-    res = []
-    try:
-        st = os.stat(dev)
-    except FileNotFoundError:
-        return res
-    want = f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if fields[2] == want:
-                res.append(fields)
-    return res
 
 
 def built_with_asan(pid):
