@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 
 #include "test-util.h"
@@ -38,4 +41,21 @@ void test_write_file(const char *dir, const char *name, const char *content) {
 
 char *test_fixture(const char *rel) {
         return xasprintf("%s/%s", FIXTURES_DIR, rel);
+}
+
+int test_shell(const char *cwd, bool quiet, const char *fmt, ...) {
+        _cleanup_free_ char *cmd = NULL, *line = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        if (vasprintf(&cmd, fmt, ap) < 0)
+                oom();
+        va_end(ap);
+        if (cwd)
+                line = xasprintf("cd '%s' && %s%s", cwd, cmd, quiet ? " >/dev/null 2>&1" : "");
+        else
+                line = xasprintf("%s%s", cmd, quiet ? " >/dev/null 2>&1" : "");
+        r = system(line);
+        return r < 0 || !WIFEXITED(r) ? -1 : WEXITSTATUS(r);
 }

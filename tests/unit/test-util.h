@@ -39,5 +39,9 @@ char *test_mkdtemp(void);
 void test_rm_rf(const char *path);
 /* Writes a file (not atomically: test set-up). */
 void test_write_file(const char *dir, const char *name, const char *content);
+/* Runs a shell command line of the test's own (fixed strings and our paths) in cwd (NULL:
+ * where the test runs), its output to /dev/null when quiet; its exit status, -1 when it did
+ * not exit. */
+int test_shell(const char *cwd, bool quiet, const char *fmt, ...) _printf_(3, 4);
 /* FIXTURES_DIR/rel, newly allocated. */
 char *test_fixture(const char *rel);

@@ -167,20 +167,8 @@ static bool files_equal(const char *a, const char *b, off_t len) {
         return same;
 }
 
-/* Runs a shell command in the pool directory (test set-up only), quietly. */
-_printf_(1, 2) static int run(const char *fmt, ...) {
-        _cleanup_free_ char *cmd = NULL, *line = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        if (vasprintf(&cmd, fmt, ap) < 0)
-                oom();
-        va_end(ap);
-        line = xasprintf("cd '%s' && %s >/dev/null 2>&1", pool_path, cmd);
-        r = system(line);
-        return r < 0 || !WIFEXITED(r) ? -1 : WEXITSTATUS(r);
-}
+/* A shell command run in the pool directory, quietly; its exit status. */
+#define run(...) test_shell(pool_path, true, __VA_ARGS__)
 
 static bool have(const char *tool) {
         return run("command -v %s", tool) == 0;

@@ -26,18 +26,7 @@ static char *loopdev; /* /dev/loopN, attached by setup */
 static const char *loopname;
 static const Backend *B;
 
-_printf_(1, 2) static int run(const char *fmt, ...) {
-        _cleanup_free_ char *cmd = NULL;
-        va_list ap;
-        int s;
-
-        va_start(ap, fmt);
-        if (vasprintf(&cmd, fmt, ap) < 0)
-                oom();
-        va_end(ap);
-        s = system(cmd);
-        return WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-}
+#define run(...) test_shell(NULL, false, __VA_ARGS__)
 
 #define require_loop()                                                                             \
         do {                                                                                       \

@@ -45,17 +45,8 @@ static bool require_loop(const char *test) {
         return test_require(loop != NULL, test, "no free loop device (losetup -f failed)");
 }
 
-/* Runs a shell command line of the test's own (fixed strings and our paths). */
-_printf_(1, 2) static int run(const char *fmt, ...) {
-        _cleanup_free_ char *cmd = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(&cmd, fmt, ap) < 0)
-                oom();
-        va_end(ap);
-        return system(cmd);
-}
+/* A shell command line of the test's own (fixed strings and our paths); its exit status. */
+#define run(...) test_shell(NULL, false, __VA_ARGS__)
 
 /* The first line a command prints, without its newline; "" when none. */
 _printf_(1, 2) static char *run_output(const char *fmt, ...) {

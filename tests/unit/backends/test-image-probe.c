@@ -33,20 +33,8 @@ static int teardown(void **state) {
         return 0;
 }
 
-/* Runs a shell command in the test directory, quietly; returns its exit status. */
-_printf_(1, 2) static int run(const char *fmt, ...) {
-        _cleanup_free_ char *cmd = NULL, *line = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        if (vasprintf(&cmd, fmt, ap) < 0)
-                oom();
-        va_end(ap);
-        line = xasprintf("cd '%s' && %s >/dev/null 2>&1", dir, cmd);
-        r = system(line);
-        return r < 0 || !WIFEXITED(r) ? -1 : WEXITSTATUS(r);
-}
+/* A shell command run in the test directory, quietly; its exit status. */
+#define run(...) test_shell(dir, true, __VA_ARGS__)
 
 static bool have(const char *tool) {
         return run("command -v %s", tool) == 0;
