@@ -163,6 +163,14 @@ class Daemon:
         return {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
 
 
+def root_tier_unavailable(why):
+    """Skips the calling test, saying why, or fails it under POOLD_TEST_REQUIRE_ROOT=1 (CI's
+    root tier, where a skip would hide a regression)."""
+    if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
+        pytest.fail(f"root tier required (POOLD_TEST_REQUIRE_ROOT=1): {why}")
+    pytest.skip(why)
+
+
 def dir_pool_xml(name, path, uuid=None):
     u = f"  <uuid>{uuid}</uuid>\n" if uuid else ""
     return (f"<pool type='dir'>\n  <name>{name}</name>\n{u}"

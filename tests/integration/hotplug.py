@@ -20,7 +20,7 @@ import subprocess
 import time
 import uuid
 
-import pytest
+from conftest import root_tier_unavailable
 
 UDEVD = "/lib/systemd/systemd-udevd"
 LOOP_CTL_ADD = 0x4C80
@@ -38,9 +38,7 @@ def need_root_and_loop():
     elif not shutil.which("mkfs.ext4"):
         why = "needs mkfs.ext4 (e2fsprogs)"
     if why:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail(f"root tier required (POOLD_TEST_REQUIRE_ROOT=1): {why}")
-        pytest.skip(why)
+        root_tier_unavailable(why)
 
 
 def run(*argv, check=True):

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import wait_for
+from conftest import root_tier_unavailable, wait_for
 
 MiB = 1024 * 1024
 
@@ -17,9 +17,7 @@ def need_root():
     elif not os.path.exists("/dev/loop-control"):
         why = "no loop devices (/dev/loop-control)"
     if why:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail(f"root tier required (POOLD_TEST_REQUIRE_ROOT=1): {why}")
-        pytest.skip(why)
+        root_tier_unavailable(why)
 
 
 @pytest.fixture
@@ -30,9 +28,7 @@ def loop_device(tmp_root):
         f.truncate(64 * MiB)
     p = subprocess.run(["losetup", "-f", "--show", "-P", img], capture_output=True, text=True)
     if p.returncode != 0:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail(f"cannot attach a loop device: {p.stderr}")
-        pytest.skip(f"cannot attach a loop device: {p.stderr.strip()}")
+        root_tier_unavailable(f"cannot attach a loop device: {p.stderr.strip()}")
     dev = p.stdout.strip()
     try:
         yield dev

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import wait_for
+from conftest import root_tier_unavailable, wait_for
 
 
 def need_root_and_tools():
@@ -16,9 +16,7 @@ def need_root_and_tools():
     elif not shutil.which("losetup") or not shutil.which("mkfs.ext4"):
         why = "needs losetup and mkfs.ext4 (tools/install-deps.sh)"
     if why:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail(f"root tier required (POOLD_TEST_REQUIRE_ROOT=1): {why}")
-        pytest.skip(why)
+        root_tier_unavailable(why)
 
 
 def mount_of(target):
@@ -40,9 +38,7 @@ def loop_device(tmp_root):
         f.truncate(64 * 1024 * 1024)
     p = subprocess.run(["losetup", "-f", "--show", image], capture_output=True, text=True)
     if p.returncode != 0:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail(f"no loop device: {p.stderr}")
-        pytest.skip(f"no free loop device: {p.stderr.strip()}")
+        root_tier_unavailable(f"no free loop device: {p.stderr.strip()}")
     dev = p.stdout.strip()
     target = os.path.join(os.path.realpath(tmp_root), "mnt")
     try:

@@ -323,7 +323,7 @@ def test_a_foreign_mount_over_a_running_pool_is_left_alone(udevd, daemon, tmp_ro
     try:
         # The pool's volumes are hidden: it is not running any more, and waits for the
         # operator; the foreign mount stays, and ours stays under it.
-        st = wait_for(lambda: (s := pool_status(daemon, "usb")) and s["phase"] == "waiting" and s,
+        wait_for(lambda: (s := pool_status(daemon, "usb")) and s["phase"] == "waiting",
                       what="usb waiting under a foreign mount")
         time.sleep(0.5)
         ids = [m[0] for m in mounts_at(target)]

@@ -5,16 +5,14 @@ import signal
 
 import pytest
 
-from conftest import dir_pool_xml, wait_for
+from conftest import dir_pool_xml, root_tier_unavailable, wait_for
 
 QUEUE = "/proc/sys/fs/inotify/max_queued_events"
 
 
 def need_root():
     if os.geteuid() != 0:
-        if os.environ.get("POOLD_TEST_REQUIRE_ROOT") == "1":
-            pytest.fail("root tier required (POOLD_TEST_REQUIRE_ROOT=1) but not root")
-        pytest.skip("needs root to lower fs.inotify.max_queued_events")
+        root_tier_unavailable("needs root to lower fs.inotify.max_queued_events")
 
 
 @pytest.fixture
